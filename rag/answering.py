@@ -1,0 +1,247 @@
+"""The answerer seam and the default extractive answerer: quote the sentence that states the fact."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from rag.chunking import split_sentences
+from rag.query import SYNONYMS, Query
+
+__all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "NOT_FOUND"]
+
+NOT_FOUND = "资料中没有找到"
+_TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
+_RESULT_SECTION = re.compile(r"回顾|过去|五年来|一年来")
+_PLAN_SECTION = re.compile(r"安排|重点工作|主要工作|目标|任务|要求|今后|工作")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_UNIT = re.compile(r"多少(个|套|家|所|座|公里|万人|亿元|万元|元|项|条|户|吨|亩|平方米|万平方米|人|名|千米|次)")
+_CLAUSE = re.compile(r"[^，；、：]*[，；、：]?")
+_METRIC_GROUPS = {id(g) for g in SYNONYMS[:-1]}
+
+
+@dataclass
+class Citation:
+    """A cited passage: which report and section, the passage, and the sentence used."""
+
+    report: str
+    region: str
+    year: int | None
+    section: str
+    text: str
+    quote: str
+    score: float
+    doc_id: str = ""
+    chunk_id: str = ""
+    start: int = 0        # passage offsets in the cleaned report
+    end: int = 0
+    quote_start: int = 0  # quote offsets in the cleaned report
+    quote_end: int = 0
+
+
+@dataclass
+class Answer:
+    """The assistant's reply: text with [n] markers, whether it answered, and its citations."""
+
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    question: str = ""    # the standalone question actually answered (after follow-up resolution)
+    reason: str = ""      # why it refused, when it did
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk with what the answerer needs to quote and cite it."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    section: str
+    kind: str
+    report: str
+    region: str
+    year: int | None
+    score: float
+    doc_meta: dict
+
+
+class Answerer(Protocol):
+    """Composes an answer from retrieved passages; a language-model generator can implement this too."""
+
+    def answer(self, query: Query, groups: Sequence[tuple[str, Sequence[Passage]]]) -> Answer:
+        """Answer from passages grouped per region ('' for a question about no particular region)."""
+        ...
+
+
+@dataclass
+class _Pick:
+    score: float
+    cover: float
+    passage: Passage
+    sent: tuple[int, int]     # sentence span within passage text
+    quote: tuple[int, int]    # quoted span within passage text
+
+
+def _weight(group: list[str]) -> float:
+    """How much matching a term group matters: metrics most, the generic 增长 least."""
+    if group is SYNONYMS[-1]:
+        return 0.3
+    if id(group) in _METRIC_GROUPS:
+        return 3.0
+    return 1.0 + 0.3 * min(len(group[0]), 4)
+
+
+def _covered(text: str, query: Query) -> float:
+    """Share of the question's term weight the text matches."""
+    if not query.terms:
+        return 0.5
+    low = text.lower()
+    total = sum(_weight(g) for g in query.terms)
+    hit = sum(_weight(g) for g in query.terms if any(w.lower() in low for w in g))
+    return hit / total
+
+
+class ExtractiveAnswerer:
+    """Deterministic, offline: picks the best sentence and quotes the clause(s) that state the fact."""
+
+    def __init__(self, min_cover: float = 0.5) -> None:
+        self.min_cover = min_cover
+
+    def answer(self, query: Query, groups: Sequence[tuple[str, Sequence[Passage]]]) -> Answer:
+        """Quote one supporting sentence per region group, or refuse."""
+        parts, cites, missing = [], [], []
+        for region, passages in groups:
+            pick = self._pick(query, passages)
+            if pick is None:
+                missing.append(region)
+                continue
+            cites.append(_cite(pick))
+            quote = pick.passage.text[pick.quote[0]:pick.quote[1]].strip("，；、： ")
+            label = f"{region}：" if len(groups) > 1 or region else ""
+            parts.append(f"{label}{quote}[{len(cites)}]")
+        if not parts:
+            where = "、".join(r for r in missing if r)
+            return Answer(f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。", False, [],
+                          query.text, "no supporting passage")
+        text = "；".join(parts) + "。"
+        if missing and any(missing):
+            text += f"（{NOT_FOUND}{'、'.join(m for m in missing if m)}的相应内容。）"
+        return Answer(text, True, cites, query.text)
+
+    def _pick(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """Score every sentence of every passage; return the best if it is supported enough."""
+        if query.intent == "meta":
+            return self._pick_meta(query, passages)
+        best: _Pick | None = None
+        wants_number = bool(re.search(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到", query.text)) and query.intent != "glossary"
+        for rank, p in enumerate(passages):
+            for s, e in split_sentences(p.text):
+                sent = p.text[s:e]
+                cover = _covered(sent, query)
+                if cover <= 0:
+                    continue
+                score = cover * 3 + 0.6 / (1 + rank)
+                has_num = bool(_NUMBER.search(sent))
+                if wants_number:
+                    score += 0.8 if has_num else -1.0
+                if _UNIT.search(query.text) and _UNIT.search(query.text).group(1) in sent:
+                    score += 0.5
+                score += self._intent_bonus(query, p, sent)
+                if query.intent == "glossary" and p.kind == "glossary":
+                    score += 1.5
+                if best is None or score > best.score:
+                    best = _Pick(score, cover, p, (s, e), (s, e))
+        if best is None or best.cover < self.min_cover:
+            return None
+        best.quote = _narrow(best.passage.text, best.sent, query)
+        return best
+
+    @staticmethod
+    def _intent_bonus(query: Query, p: Passage, sent: str) -> float:
+        """Prefer next-year targets for target questions and reviewed results for result questions."""
+        in_review = bool(_RESULT_SECTION.search(p.section.split(" > ")[0] if p.section else ""))
+        target_cue = bool(_TARGET_CUE.search(sent))
+        plan_year = p.doc_meta.get("plan_year")
+        if query.intent in ("target", "plan"):
+            bonus = (-1.5 if in_review else 0.5) + (0.6 if target_cue else 0.0)
+            if plan_year and str(plan_year) in p.section:
+                bonus += 0.3
+            return bonus
+        if query.intent == "result":
+            return (1.0 if in_review else -0.8) + (-0.6 if re.search(r"左右|以内|力争|预期", sent) else 0.0)
+        return 0.0
+
+    def _pick_meta(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """Answer who/when/which-session from the report's own header lines."""
+        for p in passages:
+            if p.kind != "header":
+                continue
+            meta = p.doc_meta
+            if query.meta_field == "speaker":
+                needle = meta.get("speaker")
+            elif query.meta_field == "date":
+                needle = _date_text(p.text, meta)
+            else:
+                needle = "会议" if meta.get("session") else None
+            if not needle:
+                return None
+            i = p.text.find(needle)
+            if i < 0:
+                return None
+            s = max(p.text.rfind("\n", 0, i) + 1, 0)
+            e = p.text.find("\n", i)
+            e = len(p.text) if e < 0 else e
+            if e - s > 80:  # one-line reports: quote the words around it
+                s2 = p.text.rfind("。", 0, i) + 1
+                s, e = max(s, s2, i - 40), min(e, i + len(needle) + 30)
+                g = p.text.find("各位代表", i)
+                if 0 <= g < e:
+                    e = g
+            return _Pick(3.0, 1.0, p, (s, e), (s, e))
+        return None
+
+
+def _date_text(header: str, meta: dict) -> str | None:
+    """The date as the header writes it (2022年6月1日, 二〇一九年一月九日, or a garbled form)."""
+    m = re.search(r"(\d{4}|[〇零○一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日", header)
+    if m:
+        return m.group()
+    m = re.search(r"20\d{5,6}日", header)
+    return m.group() if m else None
+
+
+def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
+    """Quote the whole sentence if short, else the clauses from the best match to the next number."""
+    s, e = sent
+    if e - s <= 90:
+        return s, e
+    clauses = [(s + m.start(), s + m.end()) for m in _CLAUSE.finditer(text[s:e]) if m.end() > m.start()]
+    best_i, best_c = 0, -1.0
+    for i, (cs, ce) in enumerate(clauses):
+        c = _covered(text[cs:ce], query) + (0.2 if _NUMBER.search(text[cs:ce]) else 0)
+        if c > best_c:
+            best_i, best_c = i, c
+    j = best_i
+    while j < len(clauses) - 1 and not _NUMBER.search(text[clauses[best_i][0]:clauses[j][1]]) and j - best_i < 3:
+        j += 1
+    qs, qe = clauses[best_i][0], clauses[j][1]
+    # Keep the clause's subject: if the clause starts mid-list, back up one clause.
+    if best_i > 0 and qe - qs < 20:
+        qs = clauses[best_i - 1][0]
+    return qs, qe
+
+
+def _cite(pick: _Pick) -> Citation:
+    """Build a citation from a picked sentence."""
+    p = pick.passage
+    qs, qe = pick.quote
+    return Citation(report=p.report, region=p.region, year=p.year, section=p.section, text=p.text,
+                    quote=p.text[pick.sent[0]:pick.sent[1]], score=round(pick.score, 4), doc_id=p.doc_id,
+                    chunk_id=p.chunk_id, start=p.start, end=p.start + len(p.text),
+                    quote_start=p.start + qs, quote_end=p.start + qe)

@@ -1,0 +1,179 @@
+"""Split a cleaned report into section chunks that follow its own structure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+__all__ = ["Chunk", "chunk_report", "split_sentences"]
+
+_NUM = "一二三四五六七八九十"
+# A heading starts a line or follows a sentence end; "第一、" is an ordinal, not a heading.
+_BOUNDARY = r"(?:^|(?<=[。！？：；!?”]))[ \t]?"
+_PART = re.compile(rf"{_BOUNDARY}([{_NUM}]{{1,3}})、(?![{_NUM}]+[、期])", re.M)
+_SUB = re.compile(rf"{_BOUNDARY}[（(]([{_NUM}]{{1,3}})[）)]", re.M)
+_BARE = re.compile(r"^[^\n。！？；：，]{2,30}$", re.M)
+_ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
+_GLOSSARY = re.compile(r"^.{0,12}(?:名\s?词\s?解\s?释|词\s?语\s?解\s?释|名词注释|注\s?释)[^\n]{0,10}$", re.M)
+_TITLE_END = re.compile(r"(?:工作回顾|回顾|工作安排|重点工作|主要工作|目标任务|主要任务|重点任务|总体要求|主要目标|自身建设|工作|目标|任务|安排|建设|要求|思路)")
+_SENT = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」）)]*|\n|$)")
+_LEAD = re.compile(rf"^(?:[{_NUM}]是|首先|其次|再次|最后)")
+
+
+@dataclass
+class Chunk:
+    """A passage of a report with its place in the report's structure."""
+
+    text: str                      # the passage itself, verbatim from the cleaned report
+    start: int                     # offset of text in the cleaned report
+    end: int
+    section: list[str] = field(default_factory=list)  # e.g. ["三、2022年重点工作", "（一）…"]
+    kind: str = "body"             # "header" | "body" | "glossary"
+
+    def breadcrumb(self, title: str) -> str:
+        """Return 'title > part > sub' for display and indexing."""
+        return " > ".join([title, *self.section])
+
+
+@dataclass
+class _Heading:
+    start: int
+    body_start: int
+    level: int
+    title: str
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in text, shifted by offset."""
+    spans = []
+    for m in _SENT.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s] in " \n":
+            s += 1
+        while e > s and text[e - 1] in " \n":
+            e -= 1
+        if e > s:
+            spans.append((offset + s, offset + e))
+    return spans
+
+
+def _title_at(text: str, pos: int, whole_line: bool, level: int) -> tuple[str, int]:
+    """Return a heading's title and where its body starts (inline headings have no line end)."""
+    eol = text.find("\n", pos)
+    eol = len(text) if eol < 0 else eol
+    if whole_line and eol - pos <= 40:
+        return text[pos:eol].strip(), eol
+    window = text[pos:min(eol, pos + 40)]
+    stop = re.search(r"[。！？：；，]", window)
+    cut = stop.start() if stop else len(window)
+    if level > 0 and stop and cut <= 30:
+        end = cut + 1 if stop.group() != "，" else cut
+        return window[:end].strip(), pos + end
+    prefix = re.match(r"^\s*(?:[（(][^）)]{1,3}[）)]|[^、]{1,3}、)", window)
+    head = prefix.end() if prefix else 0
+    ends = [m.end() for m in _TITLE_END.finditer(window, head, min(cut, 24))]
+    end = max(ends) if ends else min(cut, 24)
+    return window[:end].strip(), pos + end
+
+
+def _headings(text: str) -> list[_Heading]:
+    """Find part and sub-section headings, tracking nested 一、 lists by their numbering."""
+    found: list[tuple[int, int, str]] = []  # (pos, number, kind)
+    for kind, rx in (("part", _PART), ("sub", _SUB)):
+        for m in rx.finditer(text):
+            found.append((m.start(1) - (1 if kind == "sub" else 0), _cn(m.group(1)), kind))
+    found.sort()
+    stack: list[tuple[str, int]] = []  # (kind, last number) per open level
+    out: list[_Heading] = []
+    for pos, num, kind in found:
+        level = None
+        for depth in range(len(stack) - 1, -1, -1):
+            if stack[depth] == (kind, num - 1):
+                level = depth
+                break
+        if level is None and num == 1:
+            level = len(stack)
+        if level is None:
+            continue
+        del stack[level:]
+        stack.append((kind, num))
+        line_start = pos == 0 or text[pos - 1] == "\n"
+        line_end = text.find("\n", pos)
+        whole = line_start and (line_end < 0 or line_end - pos <= 40)
+        title, body = _title_at(text, pos, whole, level)
+        out.append(_Heading(pos, body, level, title))
+    if not any(h.level == 0 for h in out) and "\n" in text:
+        out = [_Heading(m.start(), m.end(), 1 if m.group()[0] in "●◆■▲★" else 0, m.group().strip())
+               for m in _BARE.finditer(text) if m.start() > 0]
+    return out
+
+
+def _cn(s: str) -> int:
+    """Convert 一..九十九 to an int."""
+    if "十" in s:
+        a, _, b = s.partition("十")
+        return (_NUM.index(a) + 1 if a else 1) * 10 + (_NUM.index(b) + 1 if b else 0)
+    return _NUM.index(s) + 1
+
+
+def _pack(text: str, start: int, end: int, section: list[str], max_chars: int, min_chars: int) -> list[Chunk]:
+    """Pack the sentences of one section into chunks of at most max_chars, breaking at paragraph leads."""
+    chunks: list[Chunk] = []
+    cur_s = cur_e = None
+    for s, e in split_sentences(text[start:end], start):
+        new_para = s > 0 and (text[s - 1] == "\n" or bool(_LEAD.match(text[s:s + 4])))
+        if cur_s is not None:
+            size = e - cur_s
+            if size > max_chars or (new_para and cur_e - cur_s >= min_chars and size > max_chars * 0.6):
+                chunks.append(Chunk(text[cur_s:cur_e], cur_s, cur_e, list(section)))
+                cur_s = None
+        if cur_s is None:
+            cur_s = s
+        cur_e = e
+    if cur_s is not None:
+        if chunks and cur_e - cur_s < min_chars and chunks[-1].end - chunks[-1].start + (cur_e - cur_s) <= max_chars * 1.3:
+            last = chunks.pop()
+            cur_s = last.start
+        chunks.append(Chunk(text[cur_s:cur_e], cur_s, cur_e, list(section)))
+    return chunks
+
+
+def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
+    """Make one chunk per glossary entry (one entry per line)."""
+    out = []
+    pos = start
+    for line in text[start:].split("\n"):
+        s = pos + len(line) - len(line.lstrip())
+        e = pos + len(line.rstrip())
+        if e - s > 2:
+            out.append(Chunk(text[s:e], s, e, list(section), kind="glossary"))
+        pos += len(line) + 1
+    return out
+
+
+def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[Chunk]:
+    """Split a cleaned report into chunks carrying their section path and offsets."""
+    gloss = _GLOSSARY.search(text)
+    body_end = gloss.start() if gloss else len(text)
+    heads = _headings(text[:body_end])
+    greet = text.find("各位代表")
+    header_end = heads[0].start if heads else min(body_end, text.find("\n") + 1 or 200)
+    chunks: list[Chunk] = []
+    if header_end > 0:
+        hdr_end = header_end if greet < 0 else min(header_end, max(greet + 5, text.find("。", greet) + 1))
+        chunks.append(Chunk(text[:hdr_end].strip(), 0, len(text[:hdr_end].rstrip()), ["报告信息"], kind="header"))
+        if hdr_end < header_end:
+            chunks += _pack(text, hdr_end, header_end, ["开场"], max_chars, min_chars)
+    path: list[str] = []
+    for i, h in enumerate(heads):
+        del path[h.level:]
+        path.append(h.title)
+        nxt = heads[i + 1].start if i + 1 < len(heads) else body_end
+        if h.body_start < nxt:
+            chunks += _pack(text, h.body_start, nxt, path, max_chars, min_chars)
+    if not heads and header_end < body_end:
+        chunks += _pack(text, header_end, body_end, ["正文"], max_chars, min_chars)
+    if gloss:
+        title = gloss.group().strip()
+        chunks += _glossary(text, gloss.end(), [title])
+    return [c for c in chunks if c.text.strip()]

@@ -1,0 +1,193 @@
+"""The `rag` command: provision, ingest, ask, remove, stats, manifest, eval, ui."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from rag.settings import Settings
+
+__all__ = ["main"]
+
+log = logging.getLogger("rag")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment, overridden by command-line flags."""
+    return Settings.from_env(index_dir=getattr(args, "index_dir", None), model=getattr(args, "model", None),
+                             chroma_host=getattr(args, "chroma_host", None), chroma_port=getattr(args, "chroma_port", None),
+                             chroma_token=getattr(args, "chroma_token", None))
+
+
+def _assistant(args: argparse.Namespace) -> Any:
+    """An Assistant for these flags."""
+    from rag.assistant import Assistant
+
+    return Assistant(settings=_settings(args))
+
+
+def _out(text: str) -> None:
+    """Write a line to stdout (the CLI's output, not logging)."""
+    sys.stdout.write(text + "\n")
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    """Provision the default embedding model (skipped when present)."""
+    from rag.embedding import provision_default_model
+
+    provision_default_model()
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    """Add or update documents; print a summary."""
+    bot = _assistant(args)
+    if args.rebuild:
+        import shutil
+
+        if bot.settings.uses_server:
+            _out("--rebuild with a Chroma server: use `rag remove` per document instead")
+            return 2
+        shutil.rmtree(bot.settings.index_dir, ignore_errors=True)
+    overrides = dict(kv.split("=", 1) for kv in args.set or [])
+    for key in ("year", "plan_year", "review_year"):
+        if key in overrides:
+            overrides[key] = int(overrides[key])
+    summary = bot.ingest(args.paths or [bot.settings.corpus_dir], progress=not args.quiet, overrides=overrides or None)
+    s = summary
+    _out(f"added {len(s.added)}, replaced {len(s.replaced)}, unchanged {len(s.unchanged)}, skipped {len(s.skipped)}")
+    for path, reason in s.skipped:
+        _out(f"  skipped {path}: {reason}")
+    for doc, what in s.warnings:
+        _out(f"  {doc}: {what} (set it with --set key=value)")
+    _out(json.dumps(bot.stats(), ensure_ascii=False))
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer a question and print its citations."""
+    bot = _assistant(args)
+    res = bot.answer(" ".join(args.question))
+    if args.json:
+        from dataclasses import asdict
+
+        _out(json.dumps(asdict(res), ensure_ascii=False, indent=2))
+        return 0
+    _out(res.text)
+    for i, c in enumerate(res.citations, 1):
+        _out(f"[{i}] {c.report} | {c.section}\n    {c.quote}")
+    return 0 if res.answered else 1
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    """Delete documents by id."""
+    bot = _assistant(args)
+    code = 0
+    for doc_id in args.doc_ids:
+        if bot.remove(doc_id):
+            _out(f"removed {doc_id}")
+        else:
+            _out(f"no document {doc_id}")
+            code = 1
+    return code
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Print index statistics and the reports it holds."""
+    bot = _assistant(args)
+    bot.ensure_index()
+    _out(json.dumps({**bot.stats(), "reports": [
+        {k: r.get(k) for k in ("doc_id", "region", "year", "plan_year", "chunks")} for r in bot.reports()]},
+        ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_manifest(args: argparse.Namespace) -> int:
+    """Write corpus/manifest.json: the metadata read from every corpus report."""
+    from rag.manifest import write_manifest
+
+    path = write_manifest(Path(args.corpus or Settings.from_env().corpus_dir))
+    _out(f"wrote {path}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run the evaluation suite."""
+    from eval.run import main as eval_main
+
+    return int(eval_main(args.eval_args or []))
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Start the chat web UI."""
+    from ui.app import launch
+
+    launch(settings=_settings(args), host=args.host, port=args.port, share=args.share)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Build the argument parser."""
+    p = argparse.ArgumentParser(prog="rag", description="Ask questions of Chinese government work reports.")
+    p.add_argument("-v", "--verbose", action="store_true")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", help="index folder (env RAG_INDEX_DIR)")
+    common.add_argument("--model", help="sentence-transformers model name or path (env RAG_MODEL)")
+    common.add_argument("--chroma-host", help="use a Chroma server (env RAG_CHROMA_HOST)")
+    common.add_argument("--chroma-port", type=int, help="Chroma server port (env RAG_CHROMA_PORT)")
+    common.add_argument("--chroma-token", help="Chroma server token (env RAG_CHROMA_TOKEN)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("provision", help="fetch the default embedding model").set_defaults(func=cmd_provision)
+    s = sub.add_parser("ingest", parents=[common], help="add or update reports (files or folders)")
+    s.add_argument("paths", nargs="*")
+    s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override metadata, e.g. --set region=运城市")
+    s.add_argument("--rebuild", action="store_true", help="delete the index folder first")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_ingest)
+    s = sub.add_parser("ask", parents=[common], help="ask a question")
+    s.add_argument("question", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("remove", parents=[common], help="delete documents by id")
+    s.add_argument("doc_ids", nargs="+")
+    s.set_defaults(func=cmd_remove)
+    sub.add_parser("stats", parents=[common], help="show what the index holds").set_defaults(func=cmd_stats)
+    s = sub.add_parser("manifest", help="write corpus/manifest.json")
+    s.add_argument("--corpus")
+    s.set_defaults(func=cmd_manifest)
+    s = sub.add_parser("eval", help="run the evaluation suite")
+    s.add_argument("eval_args", nargs=argparse.REMAINDER)
+    s.set_defaults(func=cmd_eval)
+    s = sub.add_parser("ui", parents=[common], help="start the chat web UI")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=7860)
+    s.add_argument("--share", action="store_true", help="create a public share link (off by default)")
+    s.set_defaults(func=cmd_ui)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `rag` command."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from rag.index import IndexBusyError, StoreError
+    from rag.loading import DocumentError
+
+    try:
+        return int(args.func(args))
+    except (StoreError, IndexBusyError, DocumentError, FileNotFoundError) as err:
+        sys.stderr.write(f"error: {err}\n")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

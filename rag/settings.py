@@ -1,0 +1,73 @@
+"""One settings object for the whole pipeline, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+__all__ = ["Settings", "PROJECT_ROOT", "DEFAULT_MODEL_DIR"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "m3e-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where things live and how the pipeline is tuned; every field has a sensible default."""
+
+    index_dir: Path = PROJECT_ROOT / "data" / "index"
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    model: str = str(DEFAULT_MODEL_DIR)
+    device: str = "cpu"
+    collection: str = "reports"
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    chroma_token: str | None = None
+    chunk_max_chars: int = 360
+    chunk_min_chars: int = 60
+    dense_top_k: int = 30
+    lexical_top_k: int = 30
+    fusion: str = "rrf"
+    rrf_k: int = 60
+    top_k: int = 6
+    use_query_understanding: bool = True
+    use_breadcrumbs: bool = True
+    use_dense: bool = True
+    use_lexical: bool = True
+    max_question_chars: int = 500
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Build settings from RAG_* environment variables, then apply explicit overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        if env.get("RAG_INDEX_DIR"):
+            values["index_dir"] = Path(env["RAG_INDEX_DIR"])
+        if env.get("RAG_CORPUS_DIR"):
+            values["corpus_dir"] = Path(env["RAG_CORPUS_DIR"])
+        if env.get("RAG_MODEL"):
+            values["model"] = env["RAG_MODEL"]
+        if env.get("RAG_CHROMA_HOST"):
+            values["chroma_host"] = env["RAG_CHROMA_HOST"]
+        if env.get("RAG_CHROMA_PORT"):
+            values["chroma_port"] = int(env["RAG_CHROMA_PORT"])
+        if env.get("RAG_CHROMA_TOKEN"):
+            values["chroma_token"] = env["RAG_CHROMA_TOKEN"]
+        if env.get("RAG_COLLECTION"):
+            values["collection"] = env["RAG_COLLECTION"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "index_dir" in values:
+            values["index_dir"] = Path(values["index_dir"])
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "Settings":
+        """Return a copy with some fields changed."""
+        return replace(self, **changes)
+
+    @property
+    def uses_server(self) -> bool:
+        """True when the vector store is a Chroma server rather than an embedded folder."""
+        return bool(self.chroma_host)
