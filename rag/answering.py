@@ -13,10 +13,12 @@ __all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "N
 
 NOT_FOUND = "资料中没有找到"
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
+_STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
 _RESULT_SECTION = re.compile(r"回顾|过去|五年来|一年来")
 _PLAN_SECTION = re.compile(r"安排|重点工作|主要工作|目标|任务|要求|今后|工作")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _UNIT = re.compile(r"多少(个|套|家|所|座|公里|万人|亿元|万元|元|项|条|户|吨|亩|平方米|万平方米|人|名|千米|次)")
+_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
 _CLAUSE = re.compile(r"[^，；、：]*[，；、：]?")
 _METRIC_GROUPS = {id(g) for g in SYNONYMS[:-1]}
 
@@ -97,20 +99,39 @@ def _weight(group: list[str]) -> float:
     return 1.0 + 0.3 * min(len(group[0]), 4)
 
 
+def _match_quality(group: list[str], low: str) -> float:
+    """How well text names a term group: the full name counts 1, a short generic synonym less."""
+    best = 0.0
+    full = len(group[0])
+    for w in group:
+        if w.lower() in low:
+            q = 1.0 if (w == group[0] or w.isascii()) else min(1.0, len(w) / full)
+            best = max(best, q)
+    if best == 0.0 and len(group) == 1 and len(group[0]) >= 3:
+        # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
+        pairs = [group[0][i:i + 2] for i in range(len(group[0]) - 1)]
+        best = 0.8 * sum(p in low for p in pairs) / len(pairs)
+    return best
+
+
+# A metric named only as a denominator ("占地区生产总值比重", "万元GDP能耗") is not the metric asked about.
+_DENOMINATOR = re.compile(r"占[^，。；]{0,10}比重|(?:万元|单位)[^，。；]{0,4}(?:生产总值|gdp)[^，。；]{0,2}能耗")
+
+
 def _covered(text: str, query: Query) -> float:
     """Share of the question's term weight the text matches."""
     if not query.terms:
         return 0.5
-    low = text.lower()
+    low = _DENOMINATOR.sub("", text.lower())
     total = sum(_weight(g) for g in query.terms)
-    hit = sum(_weight(g) for g in query.terms if any(w.lower() in low for w in g))
+    hit = sum(_weight(g) * _match_quality(g, low) for g in query.terms)
     return hit / total
 
 
 class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence and quotes the clause(s) that state the fact."""
 
-    def __init__(self, min_cover: float = 0.5) -> None:
+    def __init__(self, min_cover: float = 0.6) -> None:
         self.min_cover = min_cover
 
     def answer(self, query: Query, groups: Sequence[tuple[str, Sequence[Passage]]]) -> Answer:
@@ -139,6 +160,7 @@ class ExtractiveAnswerer:
         if query.intent == "meta":
             return self._pick_meta(query, passages)
         best: _Pick | None = None
+        wants_amount = bool(re.search(r"多少|总量|规模", query.text)) and not re.search(r"增长|增速|涨|百分|幅", query.text)
         wants_number = bool(re.search(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到", query.text)) and query.intent != "glossary"
         for rank, p in enumerate(passages):
             for s, e in split_sentences(p.text):
@@ -150,8 +172,11 @@ class ExtractiveAnswerer:
                 has_num = bool(_NUMBER.search(sent))
                 if wants_number:
                     score += 0.8 if has_num else -1.0
-                if _UNIT.search(query.text) and _UNIT.search(query.text).group(1) in sent:
-                    score += 0.5
+                unit = _UNIT.search(query.text)
+                if unit and re.search(r"\d" + re.escape(unit.group(1)), sent):
+                    score += 0.8
+                if wants_amount and _AMOUNT.search(sent):
+                    score += 0.6
                 score += self._intent_bonus(query, p, sent)
                 if query.intent == "glossary" and p.kind == "glossary":
                     score += 1.5
@@ -159,6 +184,8 @@ class ExtractiveAnswerer:
                     best = _Pick(score, cover, p, (s, e), (s, e))
         if best is None or best.cover < self.min_cover:
             return None
+        if query.intent == "target" and _RESULT_SECTION.search(best.passage.section.split(" > ")[0]):
+            return None  # a target question answered from last year's results is the worst kind of wrong
         best.quote = _narrow(best.passage.text, best.sent, query)
         return best
 
@@ -168,13 +195,19 @@ class ExtractiveAnswerer:
         in_review = bool(_RESULT_SECTION.search(p.section.split(" > ")[0] if p.section else ""))
         target_cue = bool(_TARGET_CUE.search(sent))
         plan_year = p.doc_meta.get("plan_year")
+        if query.years and any(str(y) in p.section for y in query.years):
+            year_bonus = 0.5
+        else:
+            year_bonus = 0.0
         if query.intent in ("target", "plan"):
-            bonus = (-1.5 if in_review else 0.5) + (0.6 if target_cue else 0.0)
+            bonus = year_bonus + (-1.5 if in_review else 0.5) + (0.6 if target_cue else 0.0)
+            if not _STRONG_TARGET.search(sent) and re.search(r"完成|同比|比上年|实现了", sent):
+                bonus -= 2.0  # reads as an achieved result, not a plan
             if plan_year and str(plan_year) in p.section:
                 bonus += 0.3
             return bonus
         if query.intent == "result":
-            return (1.0 if in_review else -0.8) + (-0.6 if re.search(r"左右|以内|力争|预期", sent) else 0.0)
+            return year_bonus + (1.0 if in_review else -0.8) + (-0.6 if re.search(r"左右|以内|力争|预期", sent) else 0.0)
         return 0.0
 
     def _pick_meta(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["tokenize", "LexicalIndex"]
+__all__ = ["tokenize", "tokenize_precise", "LexicalIndex"]
 
 log = logging.getLogger(__name__)
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
@@ -30,6 +30,11 @@ def tokenize(text: str) -> list[str]:
     """Split Chinese text into jieba search-mode tokens, lower-cased, without punctuation or stop words."""
     words = _jieba().cut_for_search(text)
     return [w.lower() for w in words if _KEEP.search(w) and w not in _STOP]
+
+
+def tokenize_precise(text: str) -> list[str]:
+    """Split text into jieba's precise-mode words (no overlapping sub-words), without stop words."""
+    return [w.lower() for w in _jieba().cut(text) if _KEEP.search(w) and w not in _STOP]
 
 
 class LexicalIndex:

@@ -15,14 +15,14 @@ SYNONYMS: list[list[str]] = [
     ["地区生产总值", "生产总值", "GDP", "gdp", "经济总量", "国内生产总值"],
     ["规模以上工业增加值", "规上工业增加值", "规上工业", "规模以上工业", "工业增加值"],
     ["规模以上", "规上"],
-    ["社会消费品零售总额", "社零", "消费品零售总额", "社消零"],
+    ["社会消费品零售总额", "社零", "社会消费品零售额", "消费品零售总额", "消费品零售额", "社消零"],
     ["固定资产投资", "固投", "投资"],
     ["一般公共预算收入", "地方财政收入", "财政收入", "地方一般公共预算收入", "公共预算收入"],
-    ["居民消费价格", "CPI", "cpi", "物价"],
+    ["居民消费价格", "CPI", "cpi", "消费价格", "物价"],
     ["城镇新增就业", "新增就业", "就业"],
     ["城镇调查失业率", "失业率"],
     ["居民人均可支配收入", "人均可支配收入", "居民收入", "收入增长"],
-    ["保障性租赁住房", "保租房", "保障性住房"],
+    ["保障性租赁住房", "保租房", "保障性租赁房", "保障性住房"],
     ["进出口总额", "进出口", "外贸", "外贸进出口"],
     ["老旧小区", "老旧小区改造", "旧改"],
     ["单位生产总值能耗", "单位GDP能耗", "能耗"],
@@ -41,7 +41,10 @@ _META_SESSION = re.compile(r"哪次会|什么会|第几次会|哪个会|会议|�
 _GLOSS = re.compile(r"什么意思|啥意思|是什么|指什么|是啥|含义|解释|指的是|是指|怎么理解|什么是")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年(?!代)")
 _FOLLOW = re.compile(r"^(那|那么|还有|再看|换成|换到|同样|也)|呢[？?]?$|^(它|他|她|该)")
-_FILLER = re.compile(r"(那|那么|呢|吗|啊|吧|请问|一下|告诉我|的|是|多少|几|什么|怎么|哪些|报告|里|中|上|今年|去年|[？?。，,！!\s])")
+_FILLER = re.compile(r"(那|那么|呢|吗|啊|吧|请问|一下|告诉我|的|是|多少|几|什么|怎么|哪些|报告|里|中|上|今年|去年|明年|现在|目前|"
+                     r"预期|目标|计划|打算|要求|力争|完成|实现|达到|各|分别|比较|对比|谁快|谁高|多|少|和|与|及|"
+                     r"全年|全市|全省|全区|要|会|将|能|了|有|达|说|提|讲|定|规定|意思|指|含义|解释|啥|"
+                     r"[？?。，,！!（）()\s])")
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def _unknown_regions(text: str, spans: list[tuple[int, int]], known: set[str]) -
 
 def _term_groups(text: str) -> list[list[str]]:
     """Key term groups in the question: known metric synonyms plus remaining content words."""
-    from rag.lexical import tokenize
+    from rag.lexical import tokenize_precise
 
     groups: list[list[str]] = []
     rest = text
@@ -139,7 +142,7 @@ def _term_groups(text: str) -> list[list[str]]:
         groups.append([q])
         rest = rest.replace(q, " ")
     rest = _FILLER.sub(" ", rest)
-    for tok in tokenize(rest):
+    for tok in tokenize_precise(rest):
         if len(tok) >= 2 and not any(tok in g for g in groups) and not re.fullmatch(r"\d+", tok):
             groups.append([tok])
     return groups
@@ -151,7 +154,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "glossary", ""
     if _META_DATE.search(text) and not re.search(r"多少|目标", text):
         return "meta", "date"
-    if _META_SPEAKER.search(text) and re.search(r"谁|作报告|做报告|报告人|名字|叫什么", text):
+    metric = any(w in text for g in SYNONYMS[:-1] for w in g)
+    if _META_SPEAKER.search(text) and re.search(r"谁|作报告|做报告|报告人|名字|叫什么", text) and not metric:
         return "meta", "speaker"
     if _META_SESSION.search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
         return "meta", "session"

@@ -31,7 +31,7 @@ class Settings:
     lexical_top_k: int = 30
     fusion: str = "rrf"
     rrf_k: int = 60
-    top_k: int = 6
+    top_k: int = 10
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True
     use_dense: bool = True
