@@ -10,7 +10,7 @@ from typing import Any, Iterable, Sequence
 
 from rag.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer, Passage
 from rag.embedding import Embedder, SentenceTransformerEmbedder
-from rag.index import Index, IndexBusyError, IngestSummary
+from rag.index import Index, IngestSummary
 from rag.query import Query, ReportInfo, resolve_followup, understand
 from rag.retrieval import Retriever
 from rag.settings import Settings
@@ -84,30 +84,30 @@ class Assistant:
             log.info("index at %s is empty; building it from %s", self.settings.index_dir, self.settings.corpus_dir)
             self.ingest([self.settings.corpus_dir], progress=progress)
 
-    def ingest(self, paths: Iterable[str | Path], progress: bool = False, overrides: dict[str, Any] | None = None) -> IngestSummary:
-        """Add or update documents from files and folders; unchanged files are skipped."""
-        from filelock import FileLock, Timeout
+    def ingest(self, paths: Iterable[str | Path], progress: bool = False,
+               overrides: dict[str, Any] | None = None) -> IngestSummary:
+        """Add or update documents from files and folders; unchanged files are skipped.
 
+        `overrides` sets metadata fields (e.g. {"region": "运城市"}) on every document ingested; they stick
+        to a document until it is ingested with other overrides. Raises IndexBusyError during another ingest.
+        """
+        from rag.index import check_overrides
         from rag.loading import DocumentError, iter_documents, load_document
 
-        Path(self.settings.index_dir).mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(Path(self.settings.index_dir) / ".ingest.lock"))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            raise IndexBusyError(f"another ingest is writing to {self.settings.index_dir}; wait for it to finish and try again") from None
+        wanted = check_overrides(overrides) if overrides is not None else None
         summary = IngestSummary()
-        try:
-            files = list(iter_documents(paths))
-            bar = _progress(files, progress)
+        with self.index.writing():
             changed = False
-            for path in bar:
+            for path in _progress(list(iter_documents(paths)), progress):
                 try:
                     doc = load_document(path)
                 except DocumentError as err:
                     summary.skipped.append((str(path), str(err)))
                     continue
-                doc_id, status, meta = self.index.add_document(Path(path), doc.text, doc.sha256, overrides)
+                doc_id, status, meta = self.index.add_document(Path(path), doc.text, doc.sha256, wanted)
+                if status == "empty":
+                    summary.skipped.append((str(path), f"{path}: no text left to index after cleaning"))
+                    continue
                 getattr(summary, status).append(doc_id)
                 changed |= status != "unchanged"
                 if meta.missing and status != "unchanged":
@@ -115,16 +115,15 @@ class Assistant:
             if changed:
                 self.index.finish_writes()
                 self._reload_reports()
-        finally:
-            lock.release()
         return summary
 
     def remove(self, doc_id: str) -> bool:
-        """Delete a document from the index."""
-        removed = self.index.remove(doc_id)
-        if removed:
-            self.index.finish_writes()
-            self._reload_reports()
+        """Delete a document from the index everywhere; False if it is not there."""
+        with self.index.writing():
+            removed = self.index.remove(doc_id)
+            if removed:
+                self.index.finish_writes()
+                self._reload_reports()
         return removed
 
     def stats(self) -> dict[str, Any]:

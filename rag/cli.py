@@ -44,25 +44,58 @@ def cmd_provision(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_sets(pairs: list[str] | None) -> dict[str, Any] | None:
+    """Turn --set KEY=VALUE flags into checked metadata overrides (None when there are none)."""
+    from rag.index import check_overrides
+
+    if not pairs:
+        return None
+    bad = [kv for kv in pairs if "=" not in kv or not kv.split("=", 1)[0].strip()]
+    if bad:
+        raise ValueError(f"--set needs KEY=VALUE, got {bad[0]!r} (e.g. --set region=运城市)")
+    return check_overrides({k.strip(): v.strip() for k, v in (kv.split("=", 1) for kv in pairs)})
+
+
+def _clear_index_dir(index_dir: Path) -> None:
+    """Delete an index folder's contents, holding its ingest lock so a running ingest is not cut from under."""
+    import shutil
+
+    from filelock import FileLock, Timeout
+
+    from rag.index import IndexBusyError
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(index_dir / ".ingest.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(f"another ingest is writing to {index_dir}; wait for it to finish before --rebuild") from None
+    try:
+        for child in index_dir.iterdir():
+            if child.name != ".ingest.lock":
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    finally:
+        lock.release()
+
+
 def cmd_ingest(args: argparse.Namespace) -> int:
     """Add or update documents; print a summary."""
+    try:
+        overrides = _parse_sets(args.set)
+    except ValueError as err:
+        sys.stderr.write(f"error: {err}\n")
+        return 2
     bot = _assistant(args)
     if args.rebuild:
-        import shutil
-
         if bot.settings.uses_server:
-            _out("--rebuild with a Chroma server: use `rag remove` per document instead")
+            sys.stderr.write("error: --rebuild with a Chroma server: use `rag remove` per document instead\n")
             return 2
-        shutil.rmtree(bot.settings.index_dir, ignore_errors=True)
-    overrides = dict(kv.split("=", 1) for kv in args.set or [])
-    for key in ("year", "plan_year", "review_year"):
-        if key in overrides:
-            overrides[key] = int(overrides[key])
-    summary = bot.ingest(args.paths or [bot.settings.corpus_dir], progress=not args.quiet, overrides=overrides or None)
+        _clear_index_dir(Path(bot.settings.index_dir))
+    summary = bot.ingest(args.paths or [bot.settings.corpus_dir], progress=not args.quiet, overrides=overrides)
     s = summary
     _out(f"added {len(s.added)}, replaced {len(s.replaced)}, unchanged {len(s.unchanged)}, skipped {len(s.skipped)}")
-    for path, reason in s.skipped:
-        _out(f"  skipped {path}: {reason}")
+    for _path, reason in s.skipped:
+        _out(f"  skipped {reason}")  # the reason names the file
     for doc, what in s.warnings:
         _out(f"  {doc}: {what} (set it with --set key=value)")
     _out(json.dumps(bot.stats(), ensure_ascii=False))

@@ -5,26 +5,82 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
+
+from filelock import FileLock, Timeout
 
 from rag.chunking import Chunk, chunk_report
 from rag.cleaning import clean_text
 from rag.embedding import Embedder
 from rag.lexical import LexicalIndex
 from rag.metadata import ReportMeta, extract_metadata
+from rag.places import gazetteer, level_of, short_name
 from rag.settings import Settings
-from rag.store import ChromaStore, StoredChunk, StoreError
+from rag.store import ChromaStore, StoredChunk, StoreError, store_errors
 
-__all__ = ["Index", "Document", "IngestSummary", "IndexBusyError", "StoreError"]
+__all__ = ["Index", "Document", "IngestSummary", "IndexBusyError", "StoreError", "check_overrides"]
 
 log = logging.getLogger(__name__)
 _DOCS_SUFFIX = "-docs"
+# With a Chroma server, writers sharing it may use other index folders (so other locks): chunks no
+# committed record owns are deleted only once older than this, as they may belong to an ingest in progress.
+ORPHAN_GRACE_S = 15 * 60
+_NOT_SETTABLE = {"missing", "conflicts"}
+_INT_FIELDS = {"year", "plan_year", "review_year"}
 
 
 class IndexBusyError(RuntimeError):
     """Another process is writing to the index."""
+
+
+def check_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Validate metadata overrides and coerce their types (years to int, aliases to a list); raise ValueError."""
+    known = [f for f in ReportMeta.__dataclass_fields__ if f not in _NOT_SETTABLE]
+    out: dict[str, Any] = {}
+    for key, value in (overrides or {}).items():
+        if key not in known:
+            raise ValueError(f"unknown metadata field {key!r}; known fields: {', '.join(known)}")
+        if key in _INT_FIELDS:
+            try:
+                value = int(value)
+            except (TypeError, ValueError):
+                raise ValueError(f"metadata field {key!r} must be a year, got {value!r}") from None
+        elif key == "aliases":
+            value = [a.strip() for a in value.split(",") if a.strip()] if isinstance(value, str) else list(value)
+        else:
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def _version(sha256: str, overrides: Mapping[str, Any]) -> str:
+    """Identify what was indexed: the file's hash, mixed with the metadata overrides when there are any."""
+    if not overrides:
+        return sha256
+    return hashlib.sha256((sha256 + json.dumps(overrides, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
+
+
+def _apply_overrides(meta: ReportMeta, overrides: Mapping[str, Any]) -> None:
+    """Set overridden fields, re-derive what depends on the region, and stop calling them missing."""
+    for k, v in overrides.items():
+        setattr(meta, k, v)
+    if "region" in overrides:
+        region = str(overrides["region"])
+        place = next(iter(gazetteer().get(region, [])), None)
+        meta.short_region = short_name(region)
+        meta.province = place.province if place else ""
+        if "level" not in overrides:
+            meta.level = level_of(region) or meta.level
+        if "aliases" not in overrides:  # the aliases read from the text named another place
+            meta.aliases = sorted({region, meta.short_region} - {""}, key=len, reverse=True)
+    if "title" not in overrides and meta.region and ({"region", "plan_year"} & set(overrides)):
+        meta.title = f"{meta.region}{meta.plan_year or ''}年政府工作报告"
+    meta.missing = [m for m in meta.missing if m not in overrides]
 
 
 @dataclass
@@ -37,6 +93,8 @@ class Document:
     text: str
     meta: dict[str, Any]
     n_chunks: int
+    overrides: dict[str, Any] = field(default_factory=dict)
+    version: str = ""  # the chunks' doc_hash: sha256, mixed with the overrides when there are any
 
     @property
     def title(self) -> str:
@@ -76,46 +134,99 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
+        Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(Path(settings.index_dir) / ".ingest.lock"))
         self.store = store or ChromaStore.from_settings(settings)
         self.docs_store = self._open_docs_collection()
         self.documents: dict[str, Document] = {}
         self.chunks: dict[str, StoredChunk] = {}
         self.lexical = LexicalIndex([], None)
-        self.refresh()
+        with store_errors(settings):  # a half-written store may only fail when read
+            self.refresh()
 
     # ---- opening -------------------------------------------------------------------------
     def _open_docs_collection(self) -> Any:
         """Open the companion collection that holds one record per document (its text and metadata)."""
         return self.store.companion(_DOCS_SUFFIX)
 
-    def refresh(self) -> None:
-        """Load documents and chunks, drop chunks no committed document owns, and ready the lexical index."""
-        got = self.docs_store.get(include=["documents", "metadatas"])
+    def _read_documents(self) -> dict[str, Document]:
+        """Read the committed document records."""
         docs = {}
-        for did, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+        for did, text, meta in self.store.records(self.docs_store, ["documents", "metadatas"]):
             meta = dict(meta or {})
             info = json.loads(meta.pop("_meta", "{}"))
-            docs[did] = Document(did, str(meta.get("sha256", "")), str(meta.get("path", "")), text or "", info,
-                                 int(meta.get("n_chunks", 0)))
+            sha = str(meta.get("sha256", ""))
+            docs[did] = Document(did, sha, str(meta.get("path", "")), text or "", info, int(meta.get("n_chunks", 0)),
+                                 json.loads(meta.get("overrides", "{}")), str(meta.get("version") or sha))
+        return docs
+
+    def _versions(self) -> dict[str, str]:
+        """The committed version of every document, read from the store (cheap: no texts)."""
+        return {did: str((m or {}).get("version") or (m or {}).get("sha256", ""))
+                for did, _, m in self.store.records(self.docs_store, ["metadatas"])}
+
+    def refresh(self) -> None:
+        """Load documents and chunks, set aside chunks no committed document owns, and ready the lexical index."""
+        docs = self._read_documents()
         chunks = {c.id: c for c in self.store.all()}
-        orphans = [cid for cid, c in chunks.items()
-                   if c.metadata.get("doc_id") not in docs or docs[c.metadata["doc_id"]].sha256 != c.metadata.get("doc_hash")]
+        orphans = [chunks.pop(cid) for cid, c in list(chunks.items())
+                   if c.metadata.get("doc_id") not in docs or docs[c.metadata["doc_id"]].version != c.metadata.get("doc_hash")]
         if orphans:
-            log.warning("removing %d chunks left by an interrupted ingest", len(orphans))
-            self.store.delete_ids(orphans)
-            for cid in orphans:
-                chunks.pop(cid)
+            self._drop_orphans(orphans)
         self.documents, self.chunks = docs, chunks
         ids = sorted(chunks)
         lex_dir = Path(self.settings.index_dir) / "lexical"
-        lex = LexicalIndex.load(lex_dir, ids)
+        try:
+            lex = LexicalIndex.load(lex_dir, ids)
+        except Exception as err:  # a damaged cache is never fatal: Chroma holds everything needed to rebuild it
+            log.warning("lexical index at %s unreadable (%s); rebuilding", lex_dir, err)
+            lex = None
         if lex is None:
             lex = LexicalIndex.build(ids, [self.index_text(chunks[i]) for i in ids])
-            try:
-                lex.save(lex_dir)
-            except OSError as err:
-                log.warning("could not save the lexical index (%s); it will be rebuilt next time", err)
+            self._save_lexical(lex)
         self.lexical = lex
+
+    def _drop_orphans(self, orphans: Sequence[StoredChunk]) -> None:
+        """Delete chunks of uncommitted versions, unless a writer may still be about to commit them."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:  # an ingest is running here: its new chunks look orphaned until its commit point
+            log.info("%d uncommitted chunks ignored while another ingest runs", len(orphans))
+            return
+        try:
+            if self.settings.uses_server:
+                cutoff = time.time() - ORPHAN_GRACE_S
+                orphans = [c for c in orphans if float(c.metadata.get("added_at", 0)) < cutoff]
+            if orphans:
+                log.warning("removing %d chunks left by an interrupted ingest", len(orphans))
+                self.store.delete_ids([c.id for c in orphans])
+        finally:
+            self._lock.release()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the index's write lock (IndexBusyError if another ingest holds it), reloading if others wrote."""
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise IndexBusyError(
+                f"another ingest is writing to {self.settings.index_dir}; wait for it to finish and try again"
+            ) from None
+        try:
+            if self._versions() != {d.doc_id: d.version for d in self.documents.values()}:
+                self.refresh()  # another process wrote since this index was opened
+            yield
+        finally:
+            self._lock.release()
+
+    def _save_lexical(self, lex: LexicalIndex) -> None:
+        """Save the lexical index; its fingerprint goes first so a save cut short is never loaded."""
+        lex_dir = Path(self.settings.index_dir) / "lexical"
+        try:
+            (lex_dir / "ids.json").unlink(missing_ok=True)
+            lex.save(lex_dir)
+        except OSError as err:
+            log.warning("could not save the lexical index (%s); it will be rebuilt next time", err)
 
     def index_text(self, chunk: StoredChunk) -> str:
         """The text that is embedded and lexically indexed: breadcrumb plus passage."""
@@ -124,55 +235,63 @@ class Index:
         return f"{chunk.metadata.get('title', '')} > {chunk.metadata.get('section', '')}\n{chunk.text}"
 
     # ---- writing -------------------------------------------------------------------------
-    def _doc_id_for(self, path: Path) -> str:
-        """A stable id: the file stem, made unique when another file already uses it."""
+    def _doc_id_for(self, path: Path, sha256: str) -> str:
+        """A stable id: the file stem, made unique when another file (with other content) already uses it."""
         did = path.stem
         existing = self.documents.get(did)
-        if existing and existing.path and Path(existing.path).resolve() != path.resolve():
+        if existing and existing.path and existing.sha256 != sha256 and Path(existing.path).resolve() != path.resolve():
             did = f"{did}-{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:6]}"
         return did
 
-    def add_document(self, path: Path, raw: str, sha256: str, overrides: dict[str, Any] | None = None) -> tuple[str, str, ReportMeta]:
-        """Ingest one decoded document; return (doc_id, 'added'|'replaced'|'unchanged', metadata)."""
-        doc_id = self._doc_id_for(path)
+    def add_document(self, path: Path, raw: str, sha256: str,
+                     overrides: Mapping[str, Any] | None = None) -> tuple[str, str, ReportMeta]:
+        """Ingest one decoded document; return (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata).
+
+        Overrides stick: re-ingesting without them keeps the ones the document was last given.
+        """
+        doc_id = self._doc_id_for(path, sha256)
         old = self.documents.get(doc_id)
-        if old and old.sha256 == sha256 and not overrides:
+        wanted = check_overrides(overrides) if overrides is not None else dict(old.overrides if old else {})
+        version = _version(sha256, wanted)
+        if old and old.version == version:
             return doc_id, "unchanged", ReportMeta(**{k: v for k, v in old.meta.items() if k in ReportMeta.__dataclass_fields__})
         text = clean_text(raw)
         meta = extract_metadata(text, raw)
-        for k, v in (overrides or {}).items():
-            setattr(meta, k, v)
-        if overrides and "title" not in overrides and meta.region:
-            meta.title = f"{meta.region}{meta.plan_year or ''}年政府工作报告"
+        _apply_overrides(meta, wanted)
         pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
-        stored = self._stored_chunks(doc_id, sha256, meta, pieces)
+        if not pieces:
+            return doc_id, "empty", meta
+        stored = self._stored_chunks(doc_id, version, meta, pieces)
         vectors = self.embedder.embed([self.index_text(c) for c in stored])
-        for c, v in zip(stored, vectors):
+        for c, v in zip(stored, vectors, strict=True):
             c.embedding = v
         # Commit order makes a kill at any point safe: new chunks, then the document record
-        # (the commit point), then the old chunks go. refresh() removes chunks of uncommitted versions.
+        # (the commit point), then the old chunks go. refresh() drops chunks of uncommitted versions.
         self.store.add(stored)
-        record = {"sha256": sha256, "path": str(path), "n_chunks": len(stored),
+        record = {"sha256": sha256, "version": version, "path": str(path), "n_chunks": len(stored),
+                  "overrides": json.dumps(wanted, ensure_ascii=False),
                   "_meta": json.dumps(meta.to_dict(), ensure_ascii=False)}
-        self.docs_store.upsert(ids=[doc_id], documents=[text], metadatas=[record], embeddings=[[0.0]])
-        if old:
-            stale = [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]
-            self.store.delete_ids(stale)
-            for cid in stale:
-                self.chunks.pop(cid)
+        with store_errors(self.settings, "write to"):
+            self.docs_store.upsert(ids=[doc_id], documents=[text], metadatas=[record], embeddings=[[0.0]])
+        new_ids = {c.id for c in stored}
+        # Ask the store, not memory: another process may have written this document since we opened.
+        stale = [cid for cid in self.store.ids_of(doc_id) if cid not in new_ids]
+        self.store.delete_ids(stale)
+        for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
+            self.chunks.pop(cid)
         for c in stored:
             c.embedding = None
             self.chunks[c.id] = c
-        self.documents[doc_id] = Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored))
+        self.documents[doc_id] = Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version)
         return doc_id, "replaced" if old else "added", meta
 
-    def _stored_chunks(self, doc_id: str, sha256: str, meta: ReportMeta, pieces: Sequence[Chunk]) -> list[StoredChunk]:
+    def _stored_chunks(self, doc_id: str, version: str, meta: ReportMeta, pieces: Sequence[Chunk]) -> list[StoredChunk]:
         """Turn chunks into store records with flat metadata."""
-        base = _flat({"doc_id": doc_id, "doc_hash": sha256, "region": meta.region, "level": meta.level,
+        base = _flat({"doc_id": doc_id, "doc_hash": version, "region": meta.region, "level": meta.level,
                       "year": meta.year, "plan_year": meta.plan_year, "review_year": meta.review_year,
-                      "title": meta.title})
+                      "title": meta.title, "added_at": int(time.time())})
         return [
-            StoredChunk(f"{doc_id}:{sha256[:12]}:{i:04d}", c.text,
+            StoredChunk(f"{doc_id}:{version[:12]}:{i:04d}", c.text,
                         {**base, "section": " > ".join(c.section), "kind": c.kind, "start": c.start, "end": c.end, "ordinal": i})
             for i, c in enumerate(pieces)
         ]
@@ -181,10 +300,10 @@ class Index:
         """Delete a document and its chunks everywhere; False if it was not there."""
         if doc_id not in self.documents:
             return False
-        self.docs_store.delete(ids=[doc_id])
-        stale = [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]
-        self.store.delete_ids(stale)
-        for cid in stale:
+        with store_errors(self.settings, "write to"):
+            self.docs_store.delete(ids=[doc_id])  # the commit point: its chunks are orphans from here on
+        self.store.delete_ids(self.store.ids_of(doc_id))
+        for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
             self.chunks.pop(cid)
         del self.documents[doc_id]
         return True
@@ -193,11 +312,12 @@ class Index:
         """Rebuild and save the lexical index after a batch of writes."""
         ids = sorted(self.chunks)
         self.lexical = LexicalIndex.build(ids, [self.index_text(self.chunks[i]) for i in ids])
-        self.lexical.save(Path(self.settings.index_dir) / "lexical")
+        self._save_lexical(self.lexical)
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents and chunks, and where the index lives."""
-        where = f"chroma://{self.settings.chroma_host}:{self.settings.chroma_port}" if self.settings.uses_server else str(self.settings.index_dir)
+        s = self.settings
+        where = f"chroma://{s.chroma_host}:{s.chroma_port}" if s.uses_server else str(s.index_dir)
         return {"documents": len(self.documents), "chunks": len(self.chunks), "store": where,
                 "model": self.embedder.name}
 

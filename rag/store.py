@@ -4,21 +4,47 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
 from rag.settings import Settings
 
-__all__ = ["StoredChunk", "VectorStore", "ChromaStore", "StoreError"]
+__all__ = ["StoredChunk", "VectorStore", "ChromaStore", "StoreError", "store_errors", "auth_headers"]
 
 log = logging.getLogger(__name__)
 
 
 class StoreError(RuntimeError):
     """The vector store cannot be opened or used; the message says how to fix it."""
+
+
+def _where(settings: Settings) -> str:
+    """Name the store the settings point at, for messages."""
+    return f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}" if settings.uses_server \
+        else f"the Chroma store in {settings.index_dir}"
+
+
+@contextmanager
+def store_errors(settings: Settings, doing: str = "open") -> Iterator[None]:
+    """Turn whatever Chroma raises into one StoreError whose message says how to fix it."""
+    try:
+        yield
+    except (StoreError, KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as err:  # chromadb raises many types; its Rust core may panic (pyo3's PanicException is a BaseException)
+        reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+        if settings.uses_server:
+            fix = (f"Check that the server is running (`chroma run --path DIR --host {settings.chroma_host} "
+                   f"--port {settings.chroma_port}`) and that RAG_CHROMA_TOKEN is right.")
+        else:
+            fix = (f"The index folder looks corrupt or half-written; rebuild it with `rag ingest --rebuild "
+                   f"--index-dir {settings.index_dir}` (or delete the folder).")
+        raise StoreError(f"cannot {doing} {_where(settings)}: {reason}. {fix}") from err
 
 
 @dataclass
@@ -34,32 +60,47 @@ class StoredChunk:
 class VectorStore:
     """What retrieval needs from a vector store; scores are cosine similarities in [-1, 1]."""
 
-    def add(self, chunks: Sequence[StoredChunk]) -> None: ...
-    def delete_ids(self, ids: Sequence[str]) -> None: ...
-    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]: ...
-    def all(self) -> list[StoredChunk]: ...
-    def count(self) -> int: ...
+    def add(self, chunks: Sequence[StoredChunk]) -> None:
+        """Add chunks with their precomputed embeddings."""
+        raise NotImplementedError
+
+    def delete_ids(self, ids: Sequence[str]) -> None:
+        """Delete chunks by id."""
+        raise NotImplementedError
+
+    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine similarity) of the k nearest chunks."""
+        raise NotImplementedError
+
+    def all(self) -> list[StoredChunk]:
+        """Return every chunk without vectors."""
+        raise NotImplementedError
+
+    def count(self) -> int:
+        """Number of chunks stored."""
+        raise NotImplementedError
 
 
 class ChromaStore(VectorStore):
     """A Chroma collection wrapped by llama-index's ChromaVectorStore; never uses Chroma's embedding function."""
 
-    def __init__(self, collection: Any, client: Any = None) -> None:
+    def __init__(self, collection: Any, client: Any = None, settings: Settings | None = None) -> None:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         self.client = client
         self.collection = collection
+        self.settings = settings or Settings()
         self.li_store = ChromaVectorStore(chroma_collection=collection)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "ChromaStore":
+    def from_settings(cls, settings: Settings) -> ChromaStore:
         """Open the embedded store under index_dir, or the Chroma server the settings name."""
         import chromadb
 
-        try:
+        with store_errors(settings):
             if settings.uses_server:
-                headers = {"Authorization": f"Bearer {settings.chroma_token}"} if settings.chroma_token else None
-                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, headers=headers)
+                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                                             headers=auth_headers(settings.chroma_token))
             else:
                 path = Path(settings.index_dir) / "chroma"
                 path.mkdir(parents=True, exist_ok=True)
@@ -67,17 +108,12 @@ class ChromaStore(VectorStore):
             collection = client.get_or_create_collection(
                 settings.collection, metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
-        except Exception as err:  # chromadb raises many types; the user needs one clear message
-            where = f"{settings.chroma_host}:{settings.chroma_port}" if settings.uses_server else settings.index_dir
-            raise StoreError(
-                f"cannot open the Chroma store at {where}: {err}. "
-                "If the index folder is corrupt or half-written, rebuild it with `rag ingest --rebuild`."
-            ) from err
-        return cls(collection, client)
+        return cls(collection, client, settings)
 
     def companion(self, suffix: str) -> Any:
         """Open (or create) a second collection beside this one, e.g. for per-document records."""
-        return self.client.get_or_create_collection(self.collection.name + suffix, embedding_function=None)
+        with store_errors(self.settings):
+            return self.client.get_or_create_collection(self.collection.name + suffix, embedding_function=None)
 
     def add(self, chunks: Sequence[StoredChunk]) -> None:
         """Add chunks with their precomputed embeddings."""
@@ -85,22 +121,32 @@ class ChromaStore(VectorStore):
 
         nodes = []
         for c in chunks:
-            node = TextNode(id_=c.id, text=c.text, metadata=dict(c.metadata), embedding=[float(x) for x in (c.embedding if c.embedding is not None else [])])
+            vector = [float(x) for x in (c.embedding if c.embedding is not None else [])]
+            node = TextNode(id_=c.id, text=c.text, metadata=dict(c.metadata), embedding=vector)
             node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=str(c.metadata.get("doc_id", "")))
             nodes.append(node)
-        for i in range(0, len(nodes), 500):
-            self.li_store.add(nodes[i:i + 500])
+        with store_errors(self.settings, "write to"):
+            for batch in batched(nodes, 500):
+                self.li_store.add(list(batch))
 
     def delete_ids(self, ids: Sequence[str]) -> None:
         """Delete chunks by id."""
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            self.collection.delete(ids=ids[i:i + 500])
+        with store_errors(self.settings, "write to"):
+            for batch in batched(list(ids), 500):
+                self.collection.delete(ids=list(batch))
+
+    def ids_of(self, doc_id: str) -> list[str]:
+        """Ids of every stored chunk of one document, as the store holds them now."""
+        with store_errors(self.settings, "read"):
+            return list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
 
     def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Return (chunk id, cosine similarity) of the k nearest chunks, optionally within some documents."""
         from llama_index.core.vector_stores.types import (
-            FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
+            FilterOperator,
+            MetadataFilter,
+            MetadataFilters,
+            VectorStoreQuery,
         )
 
         filters = None
@@ -109,23 +155,37 @@ class ChromaStore(VectorStore):
                 return []
             filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=list(doc_ids), operator=FilterOperator.IN)])
         k = min(k, max(self.count(), 1))
-        res = self.li_store.query(VectorStoreQuery(query_embedding=list(map(float, vector)), similarity_top_k=k, filters=filters))
+        with store_errors(self.settings, "query"):
+            res = self.li_store.query(
+                VectorStoreQuery(query_embedding=list(map(float, vector)), similarity_top_k=k, filters=filters))
         # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos, so undo it here.
-        return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(res.ids or [], res.similarities or [])]
+        return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(res.ids or [], res.similarities or [], strict=True)]
 
     def all(self) -> list[StoredChunk]:
         """Return every chunk (without vectors), for rebuilding the lexical index and citations."""
-        out: list[StoredChunk] = []
-        total = self.count()
-        for offset in range(0, total, 1000):
-            got = self.collection.get(include=["documents", "metadatas"], limit=1000, offset=offset)
-            for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                out.append(StoredChunk(cid, doc or "", _strip_llama_keys(meta or {})))
+        return [StoredChunk(cid, doc or "", _strip_llama_keys(meta or {}))
+                for cid, doc, meta in self.records(self.collection, ["documents", "metadatas"])]
+
+    def records(self, collection: Any, include: list[str], page: int = 1000) -> list[tuple[str, Any, Any]]:
+        """Every (id, document, metadata) of a collection, read in pages so a server never sends one huge reply."""
+        out: list[tuple[str, Any, Any]] = []
+        with store_errors(self.settings, "read"):
+            for offset in range(0, int(collection.count()), page):
+                got = collection.get(include=include, limit=page, offset=offset)
+                docs = got.get("documents") or [None] * len(got["ids"])
+                metas = got.get("metadatas") or [None] * len(got["ids"])
+                out.extend(zip(got["ids"], docs, metas, strict=True))
         return out
 
     def count(self) -> int:
         """Number of chunks stored."""
-        return int(self.collection.count())
+        with store_errors(self.settings, "read"):
+            return int(self.collection.count())
+
+
+def auth_headers(token: str | None) -> dict[str, str] | None:
+    """HTTP headers carrying a Chroma token: `Authorization: Bearer`, what Chroma's token auth and proxies read."""
+    return {"Authorization": f"Bearer {token}"} if token else None
 
 
 def _strip_llama_keys(meta: dict[str, Any]) -> dict[str, Any]:
