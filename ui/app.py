@@ -1,0 +1,134 @@
+"""The Gradio chat app: `build_app(bot)` lays it out and wires it, `launch()` readies the index and serves it."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from ui.chat import ALL, EXAMPLES, answer_turn, ask, corpus_table, filter_choices, holdings, new_session, open_citation
+from ui.render import CSS, source_html
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from rag import Assistant, Settings
+
+__all__ = ["build_app", "launch", "prepare", "ANSWER_CONCURRENCY"]
+
+log = logging.getLogger(__name__)
+# Answering is CPU-bound on one shared model; on a small machine more parallel runs only fight over the cores,
+# while the queue keeps every session's page responsive and serves waiting questions in order.
+ANSWER_CONCURRENCY = 2
+_PROMPT = "输入问题，回车发送"
+_SCROLL_TO_MARK = """() => { setTimeout(() => {
+  const box = document.querySelector('#source-viewer .rag-source'); const m = box && box.querySelector('mark');
+  if (m) box.scrollTop = m.offsetTop - box.offsetTop - 40; }, 200); }"""
+
+
+def _theme() -> gr.themes.Base:
+    """A theme with local CJK fonts only (no web-font downloads: the app runs offline)."""
+    import gradio as gr
+
+    fonts = ["system-ui", "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", "sans-serif"]
+    return gr.themes.Soft(font=fonts, font_mono=["ui-monospace", "monospace"])
+
+
+def build_app(bot: Assistant) -> gr.Blocks:
+    """Lay out the chat, filters, source viewer and corpus tab over a ready Assistant."""
+    import gradio as gr
+
+    regions, years = filter_choices(bot)
+    headers, rows = corpus_table(bot)
+    stats = bot.stats()
+
+    def add_question(question: str, chat: list[dict]) -> tuple[Any, ...]:
+        """Show the question at once and hand it on to be answered."""
+        q = (question or "").strip()
+        if not q:
+            return question, chat, ""
+        return "", [*chat, {"role": "user", "content": escape(q)}], q
+
+    def respond(question: str, chat: list[dict], session: dict, region: str, year: str,
+                progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 - Gradio's progress idiom
+        """Answer the pending question and refresh the source viewer."""
+        if not question:
+            return chat, session, gr.update(), gr.update()
+        progress(0, desc="正在检索报告…")
+        reply, first = answer_turn(bot, question, session, region, year)
+        chat = [*chat, {"role": "assistant", "content": reply}]
+        if first is None:
+            return chat, session, gr.update(choices=session["choices"]), gr.update()
+        return chat, session, gr.update(choices=session["choices"], value=first), open_citation(bot, session, first)
+
+    def clear() -> tuple[Any, ...]:
+        """Start the conversation over."""
+        return [], new_session(), "", gr.update(choices=[], value=None), source_html(None, "", 0)
+
+    def ask_api(question: str, history: list[str] | str | None = None, regions: list[str] | None = None,
+                years: list[int] | None = None) -> dict:
+        """Answer a question; history lists the previous questions (a list or a JSON list) for follow-ups."""
+        return ask(bot, question, history, regions, years)
+
+    with gr.Blocks(title="政府工作报告问答", analytics_enabled=False) as demo:
+        session = gr.State(new_session())
+        pending = gr.State("")
+        gr.Markdown(f"## 政府工作报告问答\n收录 {stats['documents']} 份报告、{stats['chunks']} 个片段。"
+                    "回答逐字引用报告原文并注明出处；报告里没有的内容会直接说明。")
+        with gr.Tab("问答"):
+            with gr.Row(equal_height=False):
+                with gr.Column(scale=3, min_width=320):
+                    chat = gr.Chatbot(label="对话", show_label=False, elem_id="chat", height="60vh", min_height=320,
+                                      feedback_options=None, buttons=["copy", "copy_all"],
+                                      placeholder="问报告里的目标、数字、人物或名词，例如“焦作解放区2022年GDP目标”。")
+                    with gr.Row():
+                        msg = gr.Textbox(show_label=False, placeholder=_PROMPT, elem_id="question",
+                                         scale=5, min_width=180, max_length=500)
+                        send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=72)
+                    with gr.Row():
+                        region = gr.Dropdown(regions, value=ALL, label="地区", elem_id="region", min_width=140)
+                        year = gr.Dropdown(years, value=ALL, label="年份", elem_id="year", min_width=100)
+                        reset = gr.Button("清空对话", elem_id="clear", min_width=100)
+                    examples = gr.Examples(EXAMPLES, inputs=[msg], label="示例问题（点击即问）")
+                with gr.Column(scale=2, min_width=300):
+                    picker = gr.Dropdown([], value=None, label="原文查看：选择一条引用", elem_id="cite-picker")
+                    viewer = gr.HTML(source_html(None, "", 0), elem_id="source-viewer")
+        with gr.Tab("报告库"):
+            gr.Markdown(f"可以问这些报告：{holdings(bot)}")
+            gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, max_height=900, elem_id="corpus")
+
+        answer_args = {"fn": respond, "inputs": [pending, chat, session, region, year],
+                       "outputs": [chat, session, picker, viewer], "concurrency_limit": ANSWER_CONCURRENCY,
+                       "concurrency_id": "answer", "api_visibility": "undocumented", "show_progress_on": [chat]}
+        ask_args = {"fn": add_question, "inputs": [msg, chat], "outputs": [msg, chat, pending], "queue": False,
+                    "api_visibility": "undocumented"}
+        msg.submit(**ask_args).then(**answer_args)
+        send.click(**ask_args).then(**answer_args)
+        examples.load_input_event.then(**ask_args).then(**answer_args)
+        for trigger in (reset.click, chat.clear):
+            trigger(clear, None, [chat, session, pending, picker, viewer], queue=False, api_visibility="undocumented")
+        picker.input(lambda s, k: open_citation(bot, s, k), [session, picker], viewer, api_visibility="undocumented")
+        viewer.change(None, js=_SCROLL_TO_MARK)
+        gr.api(ask_api, api_name="ask", concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
+    return demo
+
+
+def prepare(bot: Assistant, progress: bool = True) -> None:
+    """Build the index if empty (progress bar in the console) and warm the model up before serving."""
+    bot.ensure_index(progress=progress)
+    bot.answer(EXAMPLES[0])
+
+
+def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           bot: Assistant | None = None, block: bool = True) -> gr.Blocks:
+    """Ready the index, then serve the chat UI; with block=False return the running app (for tests)."""
+    from rag import Assistant
+
+    bot = bot or Assistant(settings=settings)
+    log.info("preparing the index at %s", bot.settings.index_dir)
+    prepare(bot)
+    demo = build_app(bot)
+    demo.queue(max_size=64)
+    demo.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
+                show_error=True, ssr_mode=False, css=CSS, theme=_theme())
+    return demo
