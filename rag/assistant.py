@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 _CJK_RE = re.compile(f"[{CJK}]")
 _EMBEDDERS: dict[tuple[str, str], Embedder] = {}
 _LOCK = threading.Lock()
+_DEFAULT_LOCK = threading.Lock()
 
 
 def _shared_embedder(settings: Settings) -> Embedder:
@@ -148,8 +149,13 @@ class Assistant:
     def understand(self, question: str, history: Sequence[Any] = ()) -> Query:
         """Resolve follow-ups and parse the question against the corpus metadata."""
         self.ensure_index()
-        turns = [_turn_text(h) for h in history if _turn_text(h)]
-        standalone = resolve_followup(question.strip(), turns, self._reports) if self.settings.use_query_understanding else question.strip()
+        standalone = question.strip()
+        if self.settings.use_query_understanding:
+            resolved: list[str] = []
+            for turn in (_turn_text(h) for h in history):
+                if turn.strip():  # earlier turns may be follow-ups themselves: resolve the chain in order
+                    resolved.append(resolve_followup(turn.strip(), resolved, self._reports))
+            standalone = resolve_followup(standalone, resolved, self._reports)
         return understand(standalone, self._reports, self.settings.use_query_understanding)
 
     def answer(self, question: str, history: Sequence[Any] = (), regions: Sequence[str] | None = None,
@@ -244,7 +250,7 @@ _DEFAULT: Assistant | None = None
 def answer(question: str, history: Sequence[Any] = ()) -> Answer:
     """Answer from the default index (built from corpus/ on first use)."""
     global _DEFAULT
-    with _LOCK:
+    with _DEFAULT_LOCK:
         if _DEFAULT is None:
             _DEFAULT = Assistant()
     return _DEFAULT.answer(question, history)

@@ -214,7 +214,9 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if not history:
         return text
     prev = history[-1]
-    cur_regions, _ = _match_regions(text, reports)
+    cur_regions, cur_spans = _match_regions(text, reports)
+    if _unknown_regions(text, list(cur_spans), {r.region for r in reports}):
+        return text  # it names a place of its own, even if the corpus lacks it
     prev_regions, prev_spans = _match_regions(prev, reports)
     cur_terms = _term_groups(_strip_places(text, reports))
     short = len(text) <= 16 or bool(_FOLLOW.search(text))

@@ -1,0 +1,118 @@
+"""Speed and memory benchmark: index build, cold first answer, warm latency, peak memory.
+
+Run with `make bench` (or `python -m rag.bench`); writes bench/results.json. Each phase runs in its own
+process so that its peak memory (ru_maxrss) and cold-start time are its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rag.settings import PROJECT_ROOT
+
+__all__ = ["main"]
+
+log = logging.getLogger(__name__)
+QUESTIONS = PROJECT_ROOT / "eval" / "gold.jsonl"
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _phase_build(index_dir: str) -> dict:
+    """Build the corpus index from scratch."""
+    from rag import Assistant
+
+    t0 = time.perf_counter()
+    bot = Assistant(index_dir=index_dir)
+    bot.ensure_index(progress=False)
+    return {"build_s": time.perf_counter() - t0, **bot.stats(), "peak_mb": _peak_mb()}
+
+
+def _phase_cold(index_dir: str, started: float) -> dict:
+    """Open an existing index in a fresh process and answer one question."""
+    from rag import Assistant
+
+    res = Assistant(index_dir=index_dir).answer("焦作解放区2022年GDP目标")
+    return {"cold_first_answer_s": time.time() - started, "answered": res.answered, "peak_mb": _peak_mb()}
+
+
+def _phase_warm(index_dir: str, rounds: int) -> dict:
+    """Answer every gold question `rounds` times after one warm-up; report latency percentiles."""
+    from rag import Assistant
+
+    items = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    bot = Assistant(index_dir=index_dir)
+    bot.answer("焦作解放区2022年GDP目标")
+    times = []
+    for _ in range(rounds):
+        for it in items:
+            t0 = time.perf_counter()
+            bot.answer(it["turns"][-1], history=it["turns"][:-1])
+            times.append((time.perf_counter() - t0) * 1000)
+    times.sort()
+    return {"questions": len(times), "p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
+            "max_ms": times[-1], "peak_mb": _peak_mb()}
+
+
+def _run_phase(name: str, *args: str) -> dict:
+    """Run one phase in a child process and return its JSON result."""
+    cmd = [sys.executable, "-m", "rag.bench", "--phase", name, *args]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run all phases and write bench/results.json."""
+    p = argparse.ArgumentParser(prog="rag.bench")
+    p.add_argument("--phase", choices=["build", "cold", "warm"])
+    p.add_argument("--index-dir")
+    p.add_argument("--started", type=float, default=0.0)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "results.json"))
+    a = p.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    if a.phase:
+        result = {"build": lambda: _phase_build(a.index_dir), "cold": lambda: _phase_cold(a.index_dir, a.started),
+                  "warm": lambda: _phase_warm(a.index_dir, a.rounds)}[a.phase]()
+        sys.stdout.write(json.dumps(result) + "\n")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        build = _run_phase("build", "--index-dir", tmp)
+        cold = _run_phase("cold", "--index-dir", tmp, "--started", repr(time.time()))
+        warm = _run_phase("warm", "--index-dir", tmp, "--rounds", str(a.rounds))
+    results = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "index_build": build, "cold_first_answer": cold, "warm": warm,
+        "peak_memory_mb": max(build["peak_mb"], cold["peak_mb"], warm["peak_mb"]),
+        "targets": {"warm_p50_ms": 100, "warm_p95_ms": 300, "cold_first_answer_s": 10, "build_s": 180, "peak_memory_mb": 2048},
+    }
+    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(a.out).write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    rows = [("index build (s)", build["build_s"], 180), ("cold first answer (s)", cold["cold_first_answer_s"], 10),
+            ("warm p50 (ms)", warm["p50_ms"], 100), ("warm p95 (ms)", warm["p95_ms"], 300),
+            ("peak memory (MB)", results["peak_memory_mb"], 2048)]
+    sys.stdout.write(f"{'figure':<24}{'measured':>12}{'target':>10}\n")
+    for name, val, target in rows:
+        sys.stdout.write(f"{name:<24}{val:>12.1f}{'≤ ' + str(target):>10}\n")
+    sys.stdout.write(f"{build['chunks']} chunks from {build['documents']} reports; {warm['questions']} warm questions\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

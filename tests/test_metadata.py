@@ -1,0 +1,73 @@
+"""Metadata read from each report's own text."""
+
+import json
+
+import pytest
+
+from rag.cleaning import clean_text
+from rag.metadata import cn_to_int, extract_metadata
+
+
+def meta_of(raw_report, doc_id):
+    raw = raw_report(doc_id)
+    return extract_metadata(clean_text(raw), raw)
+
+
+def test_cn_numbers():
+    """Chinese numerals convert to ints."""
+    assert cn_to_int("二〇一九") == 2019
+    assert cn_to_int("十五") == 15
+    assert cn_to_int("十一") == 11
+
+
+@pytest.mark.parametrize(
+    "doc_id, region, level, year, plan_year, speaker",
+    [
+        ("004_jiefang", "焦作市解放区", "区", 2022, 2022, "千怀贵"),
+        ("000_yima", "义马市", "市", 2023, 2023, "袁锐锋"),
+        ("001_houma", "侯马市", "市", 2024, 2024, "尹明星"),
+        ("003-02_dongli", "东丽区", "区", 2021, 2022, "贾堤"),
+        ("003-05_qinghai", "青海省", "省", 2022, 2022, "信长星"),
+        ("003-06_chenzhou", "郴州市", "市", 2021, 2022, "吴巨培"),
+        ("003-08_xiamen", "厦门市", "市", 2019, 2019, "庄稼汉"),
+    ],
+)
+def test_core_fields(raw_report, doc_id, region, level, year, plan_year, speaker):
+    """Region, level, delivery year, plan year and speaker come from the text."""
+    m = meta_of(raw_report, doc_id)
+    assert (m.region, m.level, m.year, m.plan_year, m.speaker) == (region, level, year, plan_year, speaker)
+
+
+def test_text_beats_site_title(raw_report):
+    """The 厦门 site title says 2022; the text says 2019 and the conflict is recorded."""
+    m = meta_of(raw_report, "003-08_xiamen")
+    assert m.date == "2019-01-09" and m.review_year == 2018
+    assert any("2022" in c for c in m.conflicts)
+
+
+def test_region_found_inside_text(raw_report):
+    """The 运城 abstract names its city only in the prose."""
+    m = meta_of(raw_report, "002_yuncheng_abstract")
+    assert m.region == "运城市" and m.session == "第五届人民代表大会第三次会议"
+    assert "speaker" in m.missing
+
+
+def test_garbled_date_recorded(raw_report):
+    """义马's date line lost characters; the reading and the loss are recorded."""
+    m = meta_of(raw_report, "000_yima")
+    assert m.date == "2023-02-23"
+    assert any("garbled" in c for c in m.conflicts)
+
+
+def test_aliases_skip_common_words(raw_report):
+    """'解放' alone is a common word, not an alias; '焦作解放区' is."""
+    m = meta_of(raw_report, "004_jiefang")
+    assert "焦作解放区" in m.aliases and "解放区" in m.aliases and "解放" not in m.aliases
+
+
+def test_manifest_is_current(corpus_dir):
+    """The committed manifest matches what the code reads now (run `rag manifest` to refresh)."""
+    from rag.manifest import build_manifest
+
+    committed = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert committed == build_manifest(corpus_dir)
