@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from rag.chunking import split_sentences
-from rag.query import SYNONYMS, Query
+from rag.query import GROWTH, SYNONYMS, Query
 
 __all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "NOT_FOUND"]
 
@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _UNIT = re.compile(r"多少(个|套|家|所|座|公里|万人|亿元|万元|元|项|条|户|吨|亩|平方米|万平方米|人|名|千米|次)")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
 _CLAUSE = re.compile(r"[^，；、：]*[，；、：]?")
-_METRIC_GROUPS = {id(g) for g in SYNONYMS[:-1]}
+_METRIC_GROUPS = {id(g) for g in SYNONYMS if g is not GROWTH}
 
 
 @dataclass
@@ -92,7 +92,7 @@ class _Pick:
 
 def _weight(group: list[str]) -> float:
     """How much matching a term group matters: metrics most, the generic 增长 least."""
-    if group is SYNONYMS[-1]:
+    if group is GROWTH:
         return 0.3
     if id(group) in _METRIC_GROUPS:
         return 3.0
@@ -102,11 +102,10 @@ def _weight(group: list[str]) -> float:
 def _match_quality(group: list[str], low: str) -> float:
     """How well text names a term group: the full name counts 1, a short generic synonym less."""
     best = 0.0
-    full = len(group[0])
     for w in group:
-        if w.lower() in low:
-            q = 1.0 if (w == group[0] or w.isascii()) else min(1.0, len(w) / full)
-            best = max(best, q)
+        loose = w.startswith("~")
+        if w.lstrip("~").lower() in low:
+            best = max(best, 0.4 if loose else 1.0)
     if best == 0.0 and len(group) == 1 and len(group[0]) >= 3:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
         pairs = [group[0][i:i + 2] for i in range(len(group[0]) - 1)]
@@ -162,37 +161,36 @@ class ExtractiveAnswerer:
         best: _Pick | None = None
         wants_amount = bool(re.search(r"多少|总量|规模", query.text)) and not re.search(r"增长|增速|涨|百分|幅", query.text)
         wants_number = bool(re.search(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到", query.text)) and query.intent != "glossary"
+        unit = _UNIT.search(query.text)
         for rank, p in enumerate(passages):
+            if query.intent in ("target", "plan") and _in_review(p):
+                continue  # a target answered from last year's results is the worst kind of wrong
             for s, e in split_sentences(p.text):
-                sent = p.text[s:e]
-                cover = _covered(sent, query)
-                if cover <= 0:
+                cover = _covered(p.text[s:e], query)
+                if cover < self.min_cover:
                     continue
-                score = cover * 3 + 0.6 / (1 + rank)
-                has_num = bool(_NUMBER.search(sent))
+                qs, qe = _narrow(p.text, (s, e), query)
+                quote = p.text[qs:qe]
+                if not _fits_intent(query, p, p.text[s:e], quote):
+                    continue
+                score = cover * 4 + 0.6 / (1 + rank)
                 if wants_number:
-                    score += 0.8 if has_num else -1.0
-                unit = _UNIT.search(query.text)
-                if unit and re.search(r"\d" + re.escape(unit.group(1)), sent):
+                    score += 0.8 if _NUMBER.search(quote) else -1.0
+                if unit and re.search(r"\d" + re.escape(unit.group(1)), quote):
                     score += 0.8
-                if wants_amount and _AMOUNT.search(sent):
+                if wants_amount and _AMOUNT.search(quote):
                     score += 0.6
-                score += self._intent_bonus(query, p, sent)
+                score += self._intent_bonus(query, p, quote)
                 if query.intent == "glossary" and p.kind == "glossary":
                     score += 1.5
                 if best is None or score > best.score:
-                    best = _Pick(score, cover, p, (s, e), (s, e))
-        if best is None or best.cover < self.min_cover:
-            return None
-        if query.intent == "target" and _RESULT_SECTION.search(best.passage.section.split(" > ")[0]):
-            return None  # a target question answered from last year's results is the worst kind of wrong
-        best.quote = _narrow(best.passage.text, best.sent, query)
+                    best = _Pick(score, cover, p, (s, e), (qs, qe))
         return best
 
     @staticmethod
     def _intent_bonus(query: Query, p: Passage, sent: str) -> float:
         """Prefer next-year targets for target questions and reviewed results for result questions."""
-        in_review = bool(_RESULT_SECTION.search(p.section.split(" > ")[0] if p.section else ""))
+        in_review = _in_review(p)
         target_cue = bool(_TARGET_CUE.search(sent))
         plan_year = p.doc_meta.get("plan_year")
         if query.years and any(str(y) in p.section for y in query.years):
@@ -201,8 +199,8 @@ class ExtractiveAnswerer:
             year_bonus = 0.0
         if query.intent in ("target", "plan"):
             bonus = year_bonus + (-1.5 if in_review else 0.5) + (0.6 if target_cue else 0.0)
-            if not _STRONG_TARGET.search(sent) and re.search(r"完成|同比|比上年|实现了", sent):
-                bonus -= 2.0  # reads as an achieved result, not a plan
+            if not _STRONG_TARGET.search(sent) and re.search(r"同比|比上年|实现了", sent):
+                bonus -= 1.5  # reads as an achieved result, not a plan
             if plan_year and str(plan_year) in p.section:
                 bonus += 0.3
             return bonus
@@ -238,6 +236,20 @@ class ExtractiveAnswerer:
                     e = g
             return _Pick(3.0, 1.0, p, (s, e), (s, e))
         return None
+
+
+def _fits_intent(query: Query, p: Passage, sent: str, quote: str) -> bool:
+    """Reject a target quoted as a result and a result quoted as a target."""
+    if query.intent == "target" and any(id(g) in _METRIC_GROUPS for g in query.terms):
+        return bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+    if query.intent == "result" and not _in_review(p):
+        return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
+    return True
+
+
+def _in_review(p: Passage) -> bool:
+    """True when the passage sits in the part of the report that reviews past results."""
+    return bool(_RESULT_SECTION.search(p.section.split(" > ")[0] if p.section else ""))
 
 
 def _date_text(header: str, meta: dict) -> str | None:

@@ -86,11 +86,12 @@ class Assistant:
             self.ingest([self.settings.corpus_dir], progress=progress)
 
     def ingest(self, paths: Iterable[str | Path], progress: bool = False,
-               overrides: dict[str, Any] | None = None) -> IngestSummary:
+               overrides: dict[str, Any] | None = None, batch_docs: int = 16) -> IngestSummary:
         """Add or update documents from files and folders; unchanged files are skipped.
 
         `overrides` sets metadata fields (e.g. {"region": "运城市"}) on every document ingested; they stick
-        to a document until it is ingested with other overrides. Raises IndexBusyError during another ingest.
+        to a document until it is ingested with other overrides. Documents are written `batch_docs` at a time
+        (fewer store calls; a kill loses at most the batch in progress). Raises IndexBusyError during another ingest.
         """
         from rag.index import check_overrides
         from rag.loading import DocumentError, iter_documents, load_document
@@ -99,24 +100,34 @@ class Assistant:
         summary = IngestSummary()
         with self.index.writing():
             changed = False
-            for path in _progress(list(iter_documents(paths)), progress):
+            batch: list[tuple[Path, str, str, dict[str, Any] | None]] = []
+            files = list(iter_documents(paths))
+            for i, path in enumerate(_progress(files, progress)):
                 try:
                     doc = load_document(path)
+                    batch.append((Path(path), doc.text, doc.sha256, wanted))
                 except DocumentError as err:
                     summary.skipped.append((str(path), str(err)))
-                    continue
-                doc_id, status, meta = self.index.add_document(Path(path), doc.text, doc.sha256, wanted)
-                if status == "empty":
-                    summary.skipped.append((str(path), f"{path}: no text left to index after cleaning"))
-                    continue
-                getattr(summary, status).append(doc_id)
-                changed |= status != "unchanged"
-                if meta.missing and status != "unchanged":
-                    summary.warnings.append((doc_id, "could not read: " + ", ".join(meta.missing)))
+                if batch and (len(batch) >= max(1, batch_docs) or i == len(files) - 1):
+                    changed |= self._ingest_batch(batch, summary)
+                    batch = []
             if changed:
                 self.index.finish_writes()
                 self._reload_reports()
         return summary
+
+    def _ingest_batch(self, batch: Sequence[tuple[Path, str, str, dict[str, Any] | None]], summary: IngestSummary) -> bool:
+        """Write one batch of loaded documents; record the outcomes; True if anything changed."""
+        changed = False
+        for (path, _, _, _), (doc_id, status, meta) in zip(batch, self.index.add_documents(batch), strict=True):
+            if status == "empty":
+                summary.skipped.append((str(path), f"{path}: no text left to index after cleaning"))
+                continue
+            getattr(summary, status).append(doc_id)
+            changed |= status != "unchanged"
+            if meta.missing and status != "unchanged":
+                summary.warnings.append((doc_id, "could not read: " + ", ".join(meta.missing)))
+        return changed
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the index everywhere; False if it is not there."""
@@ -185,7 +196,15 @@ class Assistant:
             hits = retriever.retrieve(query, doc_ids=ids)
             if query.intent == "meta":
                 hits = self._header_hits(ids if ids is not None else [h.chunk_id.split(":")[0] for h in hits[:1]]) + hits
-            groups.append((region, [self._passage(h.chunk_id, h.score) for h in hits]))
+            passages = [self._passage(h.chunk_id, h.score) for h in hits]
+            if ids is not None and 0 < len(ids) <= self.settings.scan_max_docs:
+                # A question scoped to a few reports: let the answerer read all their passages,
+                # retrieved ones first, so a retrieval miss cannot hide the sentence that answers it.
+                seen = {h.chunk_id for h in hits}
+                wanted = set(ids)
+                passages += [self._passage(cid, 0.0) for cid, c in sorted(self.index.chunks.items())
+                             if cid not in seen and c.metadata.get("doc_id") in wanted]
+            groups.append((region, passages))
         return groups
 
     def _header_hits(self, doc_ids: Sequence[str]) -> list[Any]:

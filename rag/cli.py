@@ -91,7 +91,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             sys.stderr.write("error: --rebuild with a Chroma server: use `rag remove` per document instead\n")
             return 2
         _clear_index_dir(Path(bot.settings.index_dir))
-    summary = bot.ingest(args.paths or [bot.settings.corpus_dir], progress=not args.quiet, overrides=overrides)
+    summary = bot.ingest(args.paths or [bot.settings.corpus_dir], progress=not args.quiet, overrides=overrides,
+                         batch_docs=args.batch_docs)
     s = summary
     _out(f"added {len(s.added)}, replaced {len(s.replaced)}, unchanged {len(s.unchanged)}, skipped {len(s.skipped)}")
     for _path, reason in s.skipped:
@@ -180,6 +181,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*")
     s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override metadata, e.g. --set region=运城市")
     s.add_argument("--rebuild", action="store_true", help="delete the index folder first")
+    s.add_argument("--batch-docs", type=int, default=16, metavar="N",
+                   help="documents written per batch (default 16; a kill loses at most one batch of work)")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("ask", parents=[common], help="ask a question")

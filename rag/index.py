@@ -31,6 +31,7 @@ _DOCS_SUFFIX = "-docs"
 # committed record owns are deleted only once older than this, as they may belong to an ingest in progress.
 ORPHAN_GRACE_S = 15 * 60
 _NOT_SETTABLE = {"missing", "conflicts"}
+RawDocument = tuple[Path, str, str, Mapping[str, Any] | None]  # path, decoded text, sha256 of the file, overrides
 _INT_FIELDS = {"year", "plan_year", "review_year"}
 
 
@@ -235,55 +236,80 @@ class Index:
         return f"{chunk.metadata.get('title', '')} > {chunk.metadata.get('section', '')}\n{chunk.text}"
 
     # ---- writing -------------------------------------------------------------------------
-    def _doc_id_for(self, path: Path, sha256: str) -> str:
+    def _doc_id_for(self, path: Path, sha256: str, taken: set[str]) -> str:
         """A stable id: the file stem, made unique when another file (with other content) already uses it."""
         did = path.stem
         existing = self.documents.get(did)
-        if existing and existing.path and existing.sha256 != sha256 and Path(existing.path).resolve() != path.resolve():
+        clash = existing and existing.path and existing.sha256 != sha256 and Path(existing.path).resolve() != path.resolve()
+        if clash or did in taken:
             did = f"{did}-{hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:6]}"
         return did
 
     def add_document(self, path: Path, raw: str, sha256: str,
                      overrides: Mapping[str, Any] | None = None) -> tuple[str, str, ReportMeta]:
-        """Ingest one decoded document; return (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata).
+        """Ingest one decoded document; return (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata)."""
+        return self.add_documents([(path, raw, sha256, overrides)])[0]
 
-        Overrides stick: re-ingesting without them keeps the ones the document was last given.
+    def add_documents(self, items: Sequence[RawDocument]) -> list[tuple[str, str, ReportMeta]]:
+        """Ingest decoded documents (path, raw text, sha256, overrides) as one batch; return what happened to each.
+
+        Each result is (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata). Overrides stick: a document
+        given None keeps the overrides it was last ingested with. Writing a batch costs a few store calls
+        whatever its size, which is what makes batches faster than one document at a time.
         """
-        doc_id = self._doc_id_for(path, sha256)
-        old = self.documents.get(doc_id)
-        wanted = check_overrides(overrides) if overrides is not None else dict(old.overrides if old else {})
-        version = _version(sha256, wanted)
-        if old and old.version == version:
-            return doc_id, "unchanged", ReportMeta(**{k: v for k, v in old.meta.items() if k in ReportMeta.__dataclass_fields__})
-        text = clean_text(raw)
-        meta = extract_metadata(text, raw)
-        _apply_overrides(meta, wanted)
-        pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
-        if not pieces:
-            return doc_id, "empty", meta
-        stored = self._stored_chunks(doc_id, version, meta, pieces)
+        results: list[tuple[str, str, ReportMeta]] = []
+        todo: list[tuple[Document, bool, list[StoredChunk]]] = []  # (new document, replaces one, its chunks)
+        taken: set[str] = set()
+        for path, raw, sha256, overrides in items:
+            doc_id = self._doc_id_for(path, sha256, taken)
+            taken.add(doc_id)
+            old = self.documents.get(doc_id)
+            wanted = check_overrides(overrides) if overrides is not None else dict(old.overrides if old else {})
+            version = _version(sha256, wanted)
+            if old and old.version == version:
+                kept = ReportMeta(**{k: v for k, v in old.meta.items() if k in ReportMeta.__dataclass_fields__})
+                results.append((doc_id, "unchanged", kept))
+                continue
+            text = clean_text(raw)
+            meta = extract_metadata(text, raw)
+            _apply_overrides(meta, wanted)
+            pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            results.append((doc_id, ("replaced" if old else "added") if pieces else "empty", meta))
+            if pieces:
+                stored = self._stored_chunks(doc_id, version, meta, pieces)
+                todo.append((Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version),
+                             old is not None, stored))
+        if todo:
+            self._write(todo)
+        return results
+
+    def _write(self, todo: Sequence[tuple[Document, bool, list[StoredChunk]]]) -> None:
+        """Embed and store new document versions, committing them all at once."""
+        stored = [c for _, _, chunks in todo for c in chunks]
         vectors = self.embedder.embed([self.index_text(c) for c in stored])
         for c, v in zip(stored, vectors, strict=True):
             c.embedding = v
-        # Commit order makes a kill at any point safe: new chunks, then the document record
+        # Commit order makes a kill at any point safe: new chunks, then the document records
         # (the commit point), then the old chunks go. refresh() drops chunks of uncommitted versions.
         self.store.add(stored)
-        record = {"sha256": sha256, "version": version, "path": str(path), "n_chunks": len(stored),
-                  "overrides": json.dumps(wanted, ensure_ascii=False),
-                  "_meta": json.dumps(meta.to_dict(), ensure_ascii=False)}
+        records = [{"sha256": d.sha256, "version": d.version, "path": d.path, "n_chunks": d.n_chunks,
+                    "overrides": json.dumps(d.overrides, ensure_ascii=False),
+                    "_meta": json.dumps(d.meta, ensure_ascii=False)} for d, _, _ in todo]
         with store_errors(self.settings, "write to"):
-            self.docs_store.upsert(ids=[doc_id], documents=[text], metadatas=[record], embeddings=[[0.0]])
-        new_ids = {c.id for c in stored}
-        # Ask the store, not memory: another process may have written this document since we opened.
-        stale = [cid for cid in self.store.ids_of(doc_id) if cid not in new_ids]
-        self.store.delete_ids(stale)
-        for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
-            self.chunks.pop(cid)
+            self.docs_store.upsert(ids=[d.doc_id for d, _, _ in todo], documents=[d.text for d, _, _ in todo],
+                                   metadatas=records, embeddings=[[0.0]] * len(todo))
+        replaced = {d.doc_id for d, was, _ in todo if was}
+        if replaced:
+            new_ids = {c.id for c in stored}
+            # Ask the store, not memory: another process may have written these documents since we opened.
+            self.store.delete_ids([cid for cid in self.store.ids_of(sorted(replaced)) if cid not in new_ids])
+            for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") in replaced]:
+                self.chunks.pop(cid)
         for c in stored:
             c.embedding = None
             self.chunks[c.id] = c
-        self.documents[doc_id] = Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version)
-        return doc_id, "replaced" if old else "added", meta
+        for d, _, _ in todo:
+            self.documents[d.doc_id] = d
 
     def _stored_chunks(self, doc_id: str, version: str, meta: ReportMeta, pieces: Sequence[Chunk]) -> list[StoredChunk]:
         """Turn chunks into store records with flat metadata."""
@@ -302,7 +328,7 @@ class Index:
             return False
         with store_errors(self.settings, "write to"):
             self.docs_store.delete(ids=[doc_id])  # the commit point: its chunks are orphans from here on
-        self.store.delete_ids(self.store.ids_of(doc_id))
+        self.store.delete_ids(self.store.ids_of([doc_id]))
         for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
             self.chunks.pop(cid)
         del self.documents[doc_id]

@@ -8,29 +8,32 @@ from typing import Sequence
 
 from rag.places import gazetteer, is_distinctive
 
-__all__ = ["ReportInfo", "Query", "understand", "resolve_followup", "SYNONYMS"]
+__all__ = ["ReportInfo", "Query", "understand", "resolve_followup", "SYNONYMS", "GROWTH"]
 
+# Words for growth: matched, but worth little on their own.
+GROWTH = ["增长", "增速", "涨", "增幅", "提高", "增加"]
 # Each group lists ways of naming one metric; the first is the report's usual wording.
+# A "~" marks a loose synonym: it names the metric only vaguely, so it counts for less.
 SYNONYMS: list[list[str]] = [
+    ["人均地区生产总值", "人均生产总值", "人均GDP"],
+    ["单位地区生产总值能耗", "单位生产总值能耗", "单位GDP能耗", "万元生产总值能耗", "~能耗"],
     ["地区生产总值", "生产总值", "GDP", "gdp", "经济总量", "国内生产总值"],
-    ["规模以上工业增加值", "规上工业增加值", "规上工业", "规模以上工业", "工业增加值"],
+    ["规模以上工业增加值", "规上工业增加值", "规模工业增加值", "~工业增加值"],
     ["规模以上", "规上"],
     ["社会消费品零售总额", "社零", "社会消费品零售额", "消费品零售总额", "消费品零售额", "社消零"],
-    ["固定资产投资", "固投", "投资"],
-    ["一般公共预算收入", "地方财政收入", "财政收入", "地方一般公共预算收入", "公共预算收入"],
-    ["居民消费价格", "CPI", "cpi", "消费价格", "物价"],
-    ["城镇新增就业", "新增就业", "就业"],
-    ["城镇调查失业率", "失业率"],
-    ["居民人均可支配收入", "人均可支配收入", "居民收入", "收入增长"],
-    ["保障性租赁住房", "保租房", "保障性租赁房", "保障性住房"],
+    ["固定资产投资", "固投", "~投资"],
+    ["一般公共预算收入", "地方财政收入", "地方一般公共预算收入", "公共预算收入", "~财政收入"],
+    ["居民消费价格", "CPI", "cpi", "消费价格", "~物价"],
+    ["城镇新增就业", "新增就业", "~就业"],
+    ["城镇调查失业率", "调查失业率", "~失业率"],
+    ["居民人均可支配收入", "人均可支配收入", "~居民收入"],
+    ["保障性租赁住房", "保租房", "保障性租赁房", "~保障性住房"],
     ["进出口总额", "进出口", "外贸", "外贸进出口"],
-    ["老旧小区", "老旧小区改造", "旧改"],
-    ["单位生产总值能耗", "单位GDP能耗", "能耗"],
-    ["粮食", "粮食产量", "粮食总产"],
-    ["高新技术企业", "高企", "高新技术"],
+    ["老旧小区", "旧改"],
+    ["粮食产量", "粮食总产", "~粮食"],
+    ["高新技术企业", "高企", "~高新技术"],
     ["研发经费", "R&D", "研发投入"],
-    ["增长", "增速", "涨", "增幅", "提高", "增加"],
-    ["人均生产总值", "人均GDP", "人均地区生产总值"],
+    GROWTH,
 ]
 _TARGET = re.compile(r"目标|预期|计划|力争|打算|要达到|要实现|今年要|定了|确定|规划|预计.{0,4}(今年|明年)|控制在|要求|争取")
 _RESULT = re.compile(r"完成|实现了|达到了|增长了|涨了|多少了|去年|上年|过去|取得|成效|成绩|同比|一年来|实际|结果|回顾|五年来|已经")
@@ -43,7 +46,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年(?!代)")
 _FOLLOW = re.compile(r"^(那|那么|还有|再看|换成|换到|同样|也)|呢[？?]?$|^(它|他|她|该)")
 _FILLER = re.compile(r"(那|那么|呢|吗|啊|吧|请问|一下|告诉我|的|是|多少|几|什么|怎么|哪些|报告|里|中|上|今年|去年|明年|现在|目前|"
                      r"预期|目标|计划|打算|要求|力争|完成|实现|达到|各|分别|比较|对比|谁快|谁高|多|少|和|与|及|"
-                     r"全年|全市|全省|全区|要|会|将|能|了|有|达|说|提|讲|定|规定|意思|指|含义|解释|啥|"
+                     r"全年|全市|全省|全区|要|会|将|能|了|有|达|说|提|讲|定|规定|意思|指|含义|解释|啥|实际|大概|大约|一共|总共|"
                      r"[？?。，,！!（）()\s])")
 
 
@@ -78,6 +81,11 @@ class Query:
     meta_field: str = ""                     # speaker | date | session
     terms: list[list[str]] = field(default_factory=list)  # key term groups, each a list of synonyms
     problem: str = ""                        # why it cannot be answered from the corpus, if known
+
+
+def words(group: list[str]) -> list[str]:
+    """The words of a synonym group, without their looseness marks."""
+    return [w.lstrip("~") for w in group]
 
 
 def _years(text: str) -> list[int]:
@@ -133,7 +141,7 @@ def _term_groups(text: str) -> list[list[str]]:
     groups: list[list[str]] = []
     rest = text
     for group in SYNONYMS:
-        hit = next((w for w in sorted(group, key=len, reverse=True) if w in rest), None)
+        hit = next((w for w in sorted(words(group), key=len, reverse=True) if w in rest), None)
         if hit:
             groups.append(group)
             rest = rest.replace(hit, " ")
@@ -143,7 +151,7 @@ def _term_groups(text: str) -> list[list[str]]:
         rest = rest.replace(q, " ")
     rest = _FILLER.sub(" ", rest)
     for tok in tokenize_precise(rest):
-        if len(tok) >= 2 and not any(tok in g for g in groups) and not re.fullmatch(r"\d+", tok):
+        if len(tok) >= 2 and not any(tok in words(g) for g in groups) and not re.fullmatch(r"\d+", tok):
             groups.append([tok])
     return groups
 
@@ -154,7 +162,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "glossary", ""
     if _META_DATE.search(text) and not re.search(r"多少|目标", text):
         return "meta", "date"
-    metric = any(w in text for g in SYNONYMS[:-1] for w in g)
+    metric = any(w in text for g in SYNONYMS if g is not GROWTH for w in words(g))
     if _META_SPEAKER.search(text) and re.search(r"谁|作报告|做报告|报告人|名字|叫什么", text) and not metric:
         return "meta", "speaker"
     if _META_SESSION.search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
@@ -194,8 +202,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
     intent, meta_field = _intent(text, years, candidates)
     search = text
-    for group in SYNONYMS[:-1]:
-        if any(w in text for w in group):
+    for group in SYNONYMS:
+        if group is not GROWTH and any(w in text for w in words(group)):
             search += " " + group[0]
     return Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
                  unknown_regions=unknown, years=years, intent=intent, meta_field=meta_field,

@@ -32,6 +32,7 @@ class Settings:
     fusion: str = "rrf"
     rrf_k: int = 60
     top_k: int = 10
+    scan_max_docs: int = 3
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True
     use_dense: bool = True

@@ -135,10 +135,13 @@ class ChromaStore(VectorStore):
             for batch in batched(list(ids), 500):
                 self.collection.delete(ids=list(batch))
 
-    def ids_of(self, doc_id: str) -> list[str]:
-        """Ids of every stored chunk of one document, as the store holds them now."""
+    def ids_of(self, doc_ids: Sequence[str]) -> list[str]:
+        """Ids of every stored chunk of some documents, as the store holds them now."""
+        out: list[str] = []
         with store_errors(self.settings, "read"):
-            return list(self.collection.get(where={"doc_id": doc_id}, include=[])["ids"])
+            for batch in batched(list(doc_ids), 100):
+                out += self.collection.get(where={"doc_id": {"$in": list(batch)}}, include=[])["ids"]
+        return out
 
     def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
         """Return (chunk id, cosine similarity) of the k nearest chunks, optionally within some documents."""
