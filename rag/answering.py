@@ -162,6 +162,7 @@ class ExtractiveAnswerer:
         wants_amount = bool(re.search(r"多少|总量|规模", query.text)) and not re.search(r"增长|增速|涨|百分|幅", query.text)
         wants_number = bool(re.search(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到", query.text)) and query.intent != "glossary"
         unit = _UNIT.search(query.text)
+        metric = any(id(g) in _METRIC_GROUPS for g in query.terms)
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and _in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -169,8 +170,10 @@ class ExtractiveAnswerer:
                 cover = _covered(p.text[s:e], query)
                 if cover < self.min_cover:
                     continue
-                qs, qe = _narrow(p.text, (s, e), query)
+                qs, qe = (s, e) if p.kind == "glossary" else _narrow(p.text, (s, e), query)
                 quote = p.text[qs:qe]
+                if wants_number and metric and not _NUMBER.search(quote):
+                    continue
                 if not _fits_intent(query, p, p.text[s:e], quote):
                     continue
                 score = cover * 4 + 0.6 / (1 + rank)
@@ -182,7 +185,7 @@ class ExtractiveAnswerer:
                     score += 0.6
                 score += self._intent_bonus(query, p, quote)
                 if query.intent == "glossary" and p.kind == "glossary":
-                    score += 1.5
+                    score += 1.5 + (1.5 if any(_defines(p.text[s:e], w) for g in query.terms for w in g) else 0.0)
                 if best is None or score > best.score:
                     best = _Pick(score, cover, p, (s, e), (qs, qe))
         return best
@@ -245,6 +248,11 @@ def _fits_intent(query: Query, p: Passage, sent: str, quote: str) -> bool:
     if query.intent == "result" and not _in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
     return True
+
+
+def _defines(entry: str, term: str) -> bool:
+    """True if a glossary entry defines exactly this term ('4.三个一：…', '（3）“三零”：…')."""
+    return bool(re.match(rf"^\W*\d*\W*[“\"]?{re.escape(term)}[”\"]?[：:]", entry))
 
 
 def _in_review(p: Passage) -> bool:

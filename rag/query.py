@@ -41,12 +41,12 @@ _PLAN = re.compile(r"要建|新建|建成|建设|改造|开工|实施|打造|多
 _META_SPEAKER = re.compile(r"谁|市长|省长|区长|县长|作报告的|做报告的|报告人|谁作|谁做")
 _META_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]|时间")
 _META_SESSION = re.compile(r"哪次会|什么会|第几次会|哪个会|会议|几届|届")
-_GLOSS = re.compile(r"什么意思|啥意思|是什么|指什么|是啥|含义|解释|指的是|是指|怎么理解|什么是")
+_GLOSS = re.compile(r"什么意思|啥意思|是什么|指什么|是啥|含义|解释|指的是|是指|怎么理解|什么是|是哪[几两三四五六七八九十]|包括哪|包含哪|指哪")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年(?!代)")
 _FOLLOW = re.compile(r"^(那|那么|还有|再看|换成|换到|同样|也)|呢[？?]?$|^(它|他|她|该)")
 _FILLER = re.compile(r"(那|那么|呢|吗|啊|吧|请问|一下|告诉我|的|是|多少|几|什么|怎么|哪些|报告|里|中|上|今年|去年|明年|现在|目前|"
                      r"预期|目标|计划|打算|要求|力争|完成|实现|达到|各|分别|比较|对比|谁快|谁高|多|少|和|与|及|"
-                     r"全年|全市|全省|全区|要|会|将|能|了|有|达|说|提|讲|定|规定|意思|指|含义|解释|啥|实际|大概|大约|一共|总共|"
+                     r"全年|全市|全省|全区|要|会|将|能|了|有|达|说|提|讲|定|规定|意思|指|含义|解释|啥|实际|大概|大约|一共|总共|哪[几两三四五六七八九十]?个|包括|包含|"
                      r"[？?。，,！!（）()\s])")
 
 
@@ -158,7 +158,7 @@ def _term_groups(text: str) -> list[list[str]]:
 
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
     """Classify what the question asks for."""
-    if _GLOSS.search(text) and not re.search(r"多少|几", text):
+    if _GLOSS.search(text) and not re.search(r"多少|几(?!个)", text):
         return "glossary", ""
     if _META_DATE.search(text) and not re.search(r"多少|目标", text):
         return "meta", "date"
