@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from rag.chunking import split_sentences
-from rag.query import GROWTH, SYNONYMS, Query
+from rag.query import GROWTH, SYNONYMS, SYNONYMS_GDP, Query
 
 __all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "NOT_FOUND"]
 
@@ -19,7 +19,7 @@ _PLAN_SECTION = re.compile(r"安排|重点工作|主要工作|目标|任务|要�
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _UNIT = re.compile(r"多少(个|套|家|所|座|公里|万人|亿元|万元|元|项|条|户|吨|亩|平方米|万平方米|人|名|千米|次)")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
-_CLAUSE = re.compile(r"[^，；、：]*[，；、：]?")
+_CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _METRIC_GROUPS = {id(g) for g in SYNONYMS if g is not GROWTH}
 
 
@@ -121,9 +121,10 @@ def _covered(text: str, query: Query) -> float:
     """Share of the question's term weight the text matches."""
     if not query.terms:
         return 0.5
-    low = _DENOMINATOR.sub("", text.lower())
+    low = text.lower()
+    bare = _DENOMINATOR.sub("", low)
     total = sum(_weight(g) for g in query.terms)
-    hit = sum(_weight(g) * _match_quality(g, low) for g in query.terms)
+    hit = sum(_weight(g) * _match_quality(g, bare if g is SYNONYMS_GDP else low) for g in query.terms)
     return hit / total
 
 
@@ -206,6 +207,8 @@ class ExtractiveAnswerer:
                 bonus -= 1.5  # reads as an achieved result, not a plan
             if plan_year and str(plan_year) in p.section:
                 bonus += 0.3
+            if re.search(r"预期目标|主要目标", p.text):
+                bonus += 0.7  # the headline list of targets, not a sub-goal of one programme
             return bonus
         if query.intent == "result":
             return year_bonus + (1.0 if in_review else -0.8) + (-0.6 if re.search(r"左右|以内|力争|预期", sent) else 0.0)
@@ -272,8 +275,8 @@ def _date_text(header: str, meta: dict) -> str | None:
 def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
     """Quote the whole sentence if short, else the clauses from the best match to the next number."""
     s, e = sent
-    if e - s <= 90:
-        return s, e
+    if e - s <= 90 or ("分别" in text[s:e] and e - s <= 240):
+        return s, e  # short, or a "A、B分别增长x、y" list that only makes sense whole
     clauses = [(s + m.start(), s + m.end()) for m in _CLAUSE.finditer(text[s:e]) if m.end() > m.start()]
     best_i, best_c = 0, -1.0
     for i, (cs, ce) in enumerate(clauses):

@@ -10,6 +10,7 @@ from rag.places import gazetteer, is_distinctive
 
 __all__ = ["ReportInfo", "Query", "understand", "resolve_followup", "SYNONYMS", "GROWTH"]
 
+SYNONYMS_GDP = ["地区生产总值", "生产总值", "GDP", "gdp", "经济总量", "国内生产总值"]
 # Words for growth: matched, but worth little on their own.
 GROWTH = ["增长", "增速", "涨", "增幅", "提高", "增加"]
 # Each group lists ways of naming one metric; the first is the report's usual wording.
@@ -17,7 +18,7 @@ GROWTH = ["增长", "增速", "涨", "增幅", "提高", "增加"]
 SYNONYMS: list[list[str]] = [
     ["人均地区生产总值", "人均生产总值", "人均GDP"],
     ["单位地区生产总值能耗", "单位生产总值能耗", "单位GDP能耗", "万元生产总值能耗", "~能耗"],
-    ["地区生产总值", "生产总值", "GDP", "gdp", "经济总量", "国内生产总值"],
+    SYNONYMS_GDP,
     ["规模以上工业增加值", "规上工业增加值", "规模工业增加值", "~工业增加值"],
     ["规模以上", "规上"],
     ["社会消费品零售总额", "社零", "社会消费品零售额", "消费品零售总额", "消费品零售额", "社消零"],
@@ -230,6 +231,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     short = len(text) <= 16 or bool(_FOLLOW.search(text))
     if not short:
         return text
+    if text.startswith("其中") and not cur_regions:
+        return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
     if cur_regions and not cur_terms:
         # Same question about another region: swap the region, drop the old year.
         body = prev
@@ -247,5 +250,6 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
             base = _YEAR.sub("", _strip_places(prev, reports)).strip()
             return f"{prefix}{ystr}{base}{body}"
         intent_word = "目标" if _TARGET.search(prev) and not _RESULT.search(text) and "目标" not in body else ""
-        return f"{prefix}{ystr}{body.rstrip('？?呢')}{intent_word}"
+        ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
+        return f"{prefix}{ystr}{body.rstrip('？?呢')}{intent_word}{ask}"
     return text
