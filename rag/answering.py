@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from rag.chunking import split_sentences
 from rag.query import GROWTH, SYNONYMS, SYNONYMS_GDP, Query

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from rag.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer, Passage
 from rag.embedding import Embedder, SentenceTransformerEmbedder

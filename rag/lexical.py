@@ -6,8 +6,8 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -40,7 +40,7 @@ def tokenize_precise(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 scores over chunk texts; scores are raw BM25 (unbounded, higher is better)."""
 
-    def __init__(self, ids: Sequence[str], retriever: "object | None") -> None:
+    def __init__(self, ids: Sequence[str], retriever: object | None) -> None:
         self.ids = list(ids)
         self._pos = {cid: i for i, cid in enumerate(self.ids)}
         self._retriever = retriever
@@ -51,7 +51,7 @@ class LexicalIndex:
         return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()[:16]
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> "LexicalIndex":
+    def build(cls, ids: Sequence[str], texts: Sequence[str]) -> LexicalIndex:
         """Index texts (aligned with ids)."""
         import bm25s
 
@@ -69,7 +69,7 @@ class LexicalIndex:
         (path / "ids.json").write_text(json.dumps({"fingerprint": self.fingerprint(self.ids), "ids": self.ids}))
 
     @classmethod
-    def load(cls, path: Path, expected_ids: Sequence[str]) -> "LexicalIndex | None":
+    def load(cls, path: Path, expected_ids: Sequence[str]) -> LexicalIndex | None:
         """Load a saved index if it matches expected_ids; None if missing or stale."""
         import bm25s
 

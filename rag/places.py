@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import logging
 import importlib.util
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 __all__ = ["Settings", "PROJECT_ROOT", "DEFAULT_MODEL_DIR"]
 
@@ -41,7 +42,7 @@ class Settings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from RAG_* environment variables, then apply explicit overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
@@ -64,7 +65,7 @@ class Settings:
             values["index_dir"] = Path(values["index_dir"])
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "Settings":
+    def with_(self, **changes: Any) -> Settings:
         """Return a copy with some fields changed."""
         return replace(self, **changes)
 
