@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -62,6 +63,7 @@ class Assistant:
         self.answerer = answerer or ExtractiveAnswerer()
         self._index: Index | None = None
         self._reports: list[ReportInfo] = []
+        self._idf: dict[str, float] = {}
 
     # ---- index -------------------------------------------------------------------------
     @property
@@ -73,7 +75,8 @@ class Assistant:
         return self._index
 
     def _reload_reports(self) -> None:
-        """Refresh the report list query understanding uses."""
+        """Refresh the report list query understanding uses (and forget word rarities)."""
+        self._idf = {}
         self._reports = [
             ReportInfo(d.doc_id, str(d.meta.get("region", "")), tuple(d.meta.get("aliases") or ()),
                        d.meta.get("year"), d.meta.get("plan_year"), d.meta.get("review_year"))
@@ -168,7 +171,23 @@ class Assistant:
                 if turn.strip():  # earlier turns may be follow-ups themselves: resolve the chain in order
                     resolved.append(resolve_followup(turn.strip(), resolved, self._reports))
             standalone = resolve_followup(standalone, resolved, self._reports)
-        return understand(standalone, self._reports, self.settings.use_query_understanding)
+        query = understand(standalone, self._reports, self.settings.use_query_understanding)
+        query.weights = [self._term_weight(g) for g in query.terms]
+        return query
+
+    def _term_weight(self, group: list[str]) -> float:
+        """Weight a term group: metrics high, growth words low, other words by rarity in the corpus (IDF)."""
+        from rag.answering import term_prior
+
+        prior = term_prior(group)
+        if prior is not None:
+            return prior
+        word = group[0]
+        if word not in self._idf:
+            texts = self.index.chunk_texts()
+            df = sum(word in t for t in texts)
+            self._idf[word] = 0.5 + math.log((len(texts) + 1) / (df + 1))
+        return self._idf[word]
 
     def answer(self, question: str, history: Sequence[Any] = (), regions: Sequence[str] | None = None,
                years: Sequence[int] | None = None) -> Answer:

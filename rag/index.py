@@ -340,6 +340,10 @@ class Index:
         self.lexical = LexicalIndex.build(ids, [self.index_text(self.chunks[i]) for i in ids])
         self._save_lexical(self.lexical)
 
+    def chunk_texts(self) -> list[str]:
+        """Every chunk's passage text (for word statistics)."""
+        return [c.text for c in self.chunks.values()]
+
     def stats(self) -> dict[str, Any]:
         """Counts of documents and chunks, and where the index lives."""
         s = self.settings

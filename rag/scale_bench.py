@@ -134,6 +134,7 @@ def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> di
     from rag.loading import load_document
 
     shutil.rmtree(index_dir, ignore_errors=True)
+    load_avg = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     started = time.perf_counter()
     base = Assistant().embedder
     embedder = CachedEmbedder(base, key=passage_key)
@@ -163,7 +164,7 @@ def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> di
         "model_chunks_per_s": embedder.misses / embedder.model_s if embedder.model_s else None,
         "lexical_build_s": done - lexical_start, "other_s": build_s - embedder.model_s - (done - lexical_start),
         "disk_mb": _size_mb(index_dir), "chroma_mb": _size_mb(index_dir / "chroma"),
-        "lexical_mb": _size_mb(index_dir / "lexical"), "peak_mb": _peak_mb(),
+        "lexical_mb": _size_mb(index_dir / "lexical"), "peak_mb": _peak_mb(), "load_avg_1m": load_avg,
     }
 
 
@@ -189,6 +190,7 @@ def _phase_query(folder: Path, index_dir: Path, rounds: int) -> dict[str, Any]:
     from rag.retrieval import Retriever
 
     items = questions()
+    load_avg = os.getloadavg()[0]
     started = time.perf_counter()
     bot = Assistant(index_dir=index_dir)
     bot.stats()
@@ -222,7 +224,7 @@ def _phase_query(folder: Path, index_dir: Path, rounds: int) -> dict[str, Any]:
         "hit_at_5": scoped / len(items), "hit_at_5_unscoped": unscoped / len(items),
         "answer_accuracy": correct / len(items), "n_eval_questions": len(items),
         "reingest_unchanged_s": reingest_s, "reingest_unchanged_docs": len(unchanged.unchanged),
-        "replace_one_report_s": replace_s, "replaced": replaced.replaced, "peak_mb": _peak_mb(),
+        "replace_one_report_s": replace_s, "replaced": replaced.replaced, "peak_mb": _peak_mb(), "load_avg_1m": load_avg,
     }
 
 

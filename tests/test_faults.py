@@ -123,7 +123,7 @@ def test_killed_ingest_leaves_every_document_whole(tmp_path: Path) -> None:
             fh.write("\n本报告根据审议意见修订。\n")
     new = {n: sha(docs / f"{n}.txt") for n in names}
 
-    writer = Watched("ingest", str(docs), "--index-dir", str(index))
+    writer = Watched("ingest", str(docs), "--index-dir", str(index), "--batch-docs", "1")  # commit per report
     reached = writer.wait_for(" 1/3 ")
     writer.proc.send_signal(signal.SIGKILL)
     writer.proc.wait(timeout=60)
