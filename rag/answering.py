@@ -9,8 +9,9 @@ from typing import Protocol
 
 from rag.chunking import split_sentences
 from rag.query import GROWTH, SYNONYMS, SYNONYMS_GDP, Query
+from rag.text import fold
 
-__all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "NOT_FOUND"]
+__all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "term_prior"]
 
 NOT_FOUND = "资料中没有找到"
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
@@ -18,6 +19,7 @@ _STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制�
 _RESULT_SECTION = re.compile(r"回顾|过去|五年来|一年来")
 _PLAN_SECTION = re.compile(r"安排|重点工作|主要工作|目标|任务|要求|今后|工作")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_UNIT_ALIASES = {"公里": "(?:公里|千米)", "千米": "(?:公里|千米)", "人": "(?:万?人|名)", "所": "(?:所|个)"}
 _UNIT = re.compile(r"多少(个|套|家|所|座|公里|万人|亿元|万元|元|项|条|户|吨|亩|平方米|万平方米|人|名|千米|次)")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
@@ -91,13 +93,19 @@ class _Pick:
     quote: tuple[int, int]    # quoted span within passage text
 
 
-def _weight(group: list[str]) -> float:
-    """How much matching a term group matters: metrics most, the generic 增长 least."""
+def term_prior(group: list[str]) -> float | None:
+    """Fixed weights for known groups: a named metric matters most, a growth word least; None for other words."""
     if group is GROWTH:
-        return 0.3
+        return 0.5
     if id(group) in _METRIC_GROUPS:
-        return 3.0
-    return 1.0 + 0.3 * min(len(group[0]), 4)
+        return 6.0
+    return None
+
+
+def _weight(group: list[str]) -> float:
+    """Weight of a term group when no corpus statistics are at hand."""
+    prior = term_prior(group)
+    return prior if prior is not None else 1.0 + 0.6 * min(len(group[0]), 4)
 
 
 def _match_quality(group: list[str], low: str) -> float:
@@ -107,10 +115,11 @@ def _match_quality(group: list[str], low: str) -> float:
         loose = w.startswith("~")
         if w.lstrip("~").lower() in low:
             best = max(best, 0.4 if loose else 1.0)
-    if best == 0.0 and len(group) == 1 and len(group[0]) >= 3:
+    if best == 0.0:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
-        pairs = [group[0][i:i + 2] for i in range(len(group[0]) - 1)]
-        best = 0.8 * sum(p in low for p in pairs) / len(pairs)
+        for w in (w for w in group if len(group) == 1 and len(w) >= 3 and not w.isascii()):
+            pairs = [w[i:i + 2] for i in range(len(w) - 1)]
+            best = max(best, 0.8 * sum(p in low for p in pairs) / len(pairs))
     return best
 
 
@@ -124,15 +133,16 @@ def _covered(text: str, query: Query) -> float:
         return 0.5
     low = text.lower()
     bare = _DENOMINATOR.sub("", low)
-    total = sum(_weight(g) for g in query.terms)
-    hit = sum(_weight(g) * _match_quality(g, bare if g is SYNONYMS_GDP else low) for g in query.terms)
+    weights = query.weights if len(query.weights) == len(query.terms) else [_weight(g) for g in query.terms]
+    total = sum(weights)
+    hit = sum(w * _match_quality(g, bare if g is SYNONYMS_GDP else low) for g, w in zip(query.terms, weights, strict=True))
     return hit / total
 
 
 class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence and quotes the clause(s) that state the fact."""
 
-    def __init__(self, min_cover: float = 0.6) -> None:
+    def __init__(self, min_cover: float = 0.55) -> None:
         self.min_cover = min_cover
 
     def answer(self, query: Query, groups: Sequence[tuple[str, Sequence[Passage]]]) -> Answer:
@@ -170,6 +180,8 @@ class ExtractiveAnswerer:
                 continue  # a target answered from last year's results is the worst kind of wrong
             for s, e in split_sentences(p.text):
                 cover = _covered(p.text[s:e], query)
+                if p.kind == "glossary" and query.intent == "glossary" and _entry_term_in(p.text[s:e], query.text):
+                    cover = max(cover, 1.0)  # the entry defines exactly the term asked about
                 if cover < self.min_cover:
                     continue
                 qs, qe = (s, e) if p.kind == "glossary" else _narrow(p.text, (s, e), query)
@@ -181,13 +193,14 @@ class ExtractiveAnswerer:
                 score = cover * 4 + 0.6 / (1 + rank)
                 if wants_number:
                     score += 0.8 if _NUMBER.search(quote) else -1.0
-                if unit and re.search(r"\d" + re.escape(unit.group(1)), quote):
+                if unit and re.search(r"\d" + _UNIT_ALIASES.get(unit.group(1), re.escape(unit.group(1))), quote):
                     score += 0.8
                 if wants_amount and _AMOUNT.search(quote):
                     score += 0.6
                 score += self._intent_bonus(query, p, quote)
                 if query.intent == "glossary" and p.kind == "glossary":
-                    score += 1.5 + (1.5 if any(_defines(p.text[s:e], w) for g in query.terms for w in g) else 0.0)
+                    # the longest defined term named in the question wins: "三个一批" over "三个一"
+                    score += 1.5 + 0.5 * _entry_term_in(p.text[s:e], query.text)
                 if best is None or score > best.score:
                     best = _Pick(score, cover, p, (s, e), (qs, qe))
         return best
@@ -248,15 +261,22 @@ class ExtractiveAnswerer:
 def _fits_intent(query: Query, p: Passage, sent: str, quote: str) -> bool:
     """Reject a target quoted as a result and a result quoted as a target."""
     if query.intent == "target" and any(id(g) in _METRIC_GROUPS for g in query.terms):
-        return bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+        if re.search(r"比上年|实现了|增长了|达到了", quote):
+            return False
+        return not re.search(r"完成", quote) or bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
     if query.intent == "result" and not _in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
     return True
 
 
-def _defines(entry: str, term: str) -> bool:
-    """True if a glossary entry defines exactly this term ('4.三个一：…', '（3）“三零”：…')."""
-    return bool(re.match(rf"^\W*\d*\W*[“\"]?{re.escape(term)}[”\"]?[：:]", entry))
+_ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"]{1,24}?)[”\"]?[：:]")
+
+
+def _entry_term_in(entry: str, question: str) -> int:
+    """Length of the term a glossary entry defines ('4.三个一：…') if the question names it, else 0."""
+    m = _ENTRY_TERM.match(entry)
+    term = fold(m.group(1)).strip("“”\"") if m else ""
+    return len(term) if term and term in fold(question) else 0
 
 
 def _in_review(p: Passage) -> bool:

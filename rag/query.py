@@ -40,9 +40,12 @@ _TARGET = re.compile(r"目标|预期|计划|力争|打算|要达到|要实现|�
 _RESULT = re.compile(r"完成|实现了|达到了|增长了|涨了|多少了|去年|上年|过去|取得|成效|成绩|同比|一年来|实际|结果|回顾|五年来|已经")
 _PLAN = re.compile(r"要建|新建|建成|建设|改造|开工|实施|打造|多少个|多少套|多少家|多少所|多少公里|多少座|多少项|新增|培育|引进")
 _META_SPEAKER = re.compile(r"谁|市长|省长|区长|县长|作报告的|做报告的|报告人|谁作|谁做")
-_META_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]|时间")
+_META_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]|几号|时间|哪年哪月")
 _META_SESSION = re.compile(r"哪次会|什么会|第几次会|哪个会|会议|几届|届")
-_GLOSS = re.compile(r"什么意思|啥意思|是什么|指什么|是啥|含义|解释|指的是|是指|怎么理解|什么是|是哪[几两三四五六七八九十]|包括哪|包含哪|指哪")
+_GLOSS = re.compile(
+    r"什么意思|啥意思|是什么|指什么|是啥|含义|解释|指的是|是指|怎么理解|什么是|是哪[几两三四五六七八九十]|包括哪|包含哪|指哪"
+    r"|哪[几两三四五六七八九十]?[样项条种方面]"
+)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年(?!代)")
 _FOLLOW = re.compile(r"^(那|那么|还有|再看|换成|换到|同样|也)|呢[？?]?$|^(它|他|她|该)")
 _FILLER = re.compile(r"(那|那么|呢|吗|啊|吧|请问|一下|告诉我|的|是|多少|几|什么|怎么|哪些|报告|里|中|上|今年|去年|明年|现在|目前|"
@@ -81,6 +84,7 @@ class Query:
     intent: str = "any"                      # target | result | plan | meta | glossary | any
     meta_field: str = ""                     # speaker | date | session
     terms: list[list[str]] = field(default_factory=list)  # key term groups, each a list of synonyms
+    weights: list[float] = field(default_factory=list)    # how much each group matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the corpus, if known
 
 
@@ -164,7 +168,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if _META_DATE.search(text) and not re.search(r"多少|目标", text):
         return "meta", "date"
     metric = any(w in text for g in SYNONYMS if g is not GROWTH for w in words(g))
-    if _META_SPEAKER.search(text) and re.search(r"谁|作报告|做报告|报告人|名字|叫什么", text) and not metric:
+    if _META_SPEAKER.search(text) and re.search(r"谁|哪位|作报告|做报告|作的|做的|报告人|名字|叫什么", text) and not metric:
         return "meta", "speaker"
     if _META_SESSION.search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
         return "meta", "session"
