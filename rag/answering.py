@@ -248,12 +248,13 @@ class ExtractiveAnswerer:
             s = max(p.text.rfind("\n", 0, i) + 1, 0)
             e = p.text.find("\n", i)
             e = len(p.text) if e < 0 else e
-            if e - s > 80:  # one-line reports: quote the words around it
-                s2 = p.text.rfind("。", 0, i) + 1
-                s, e = max(s, s2, i - 40), min(e, i + len(needle) + 30)
+            if e - s > 80:  # one-line reports: quote from the meeting date (or the needle) to the speaker's name
+                d = _date_span(p.text)
+                s = d[0] if d and d[0] <= i else i
                 g = p.text.find("各位代表", i)
-                if 0 <= g < e:
-                    e = g
+                e = g if 0 <= g - (i + len(needle)) <= 20 else min(e, i + len(needle))
+                if query.meta_field == "date" and d:
+                    e = max(e, p.text.find("会议", d[1]) + 3 if p.text.find("会议", d[1]) >= 0 else d[1])
             return _Pick(3.0, 1.0, p, (s, e), (s, e))
         return None
 
@@ -263,7 +264,7 @@ def _fits_intent(query: Query, p: Passage, sent: str, quote: str) -> bool:
     if query.intent == "target" and any(id(g) in _METRIC_GROUPS for g in query.terms):
         if re.search(r"比上年|实现了|增长了|达到了", quote):
             return False
-        return not re.search(r"完成", quote) or bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+        return not re.search(r"(?<![要将])完成", quote) or bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
     if query.intent == "result" and not _in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
     return True
@@ -284,13 +285,19 @@ def _in_review(p: Passage) -> bool:
     return bool(_RESULT_SECTION.search(p.section.split(" > ")[0] if p.section else ""))
 
 
+_DATE_RE = re.compile(r"(?:\d{4}|[〇零○一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日|20\d{5,6}日")
+
+
+def _date_span(header: str) -> tuple[int, int] | None:
+    """Where the meeting date stands in the header (2022年6月1日, 二〇一九年一月九日, or a garbled form)."""
+    m = _DATE_RE.search(header)
+    return (m.start(), m.end()) if m else None
+
+
 def _date_text(header: str, meta: dict) -> str | None:
-    """The date as the header writes it (2022年6月1日, 二〇一九年一月九日, or a garbled form)."""
-    m = re.search(r"(\d{4}|[〇零○一二三四五六七八九]{4})年[\d〇零一二三四五六七八九十]{1,3}月[\d〇零一二三四五六七八九十]{1,3}日", header)
-    if m:
-        return m.group()
-    m = re.search(r"20\d{5,6}日", header)
-    return m.group() if m else None
+    """The date as the header writes it."""
+    d = _date_span(header)
+    return header[d[0]:d[1]] if d else None
 
 
 def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:

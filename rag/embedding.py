@@ -47,6 +47,7 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.batch_size = batch_size
         self._model = None
+        self._cache: dict[str, np.ndarray] = {}  # recent single texts (questions are often asked again)
 
     def _load(self):  # noqa: ANN202 - the model type lives in an optional heavy import
         """Load the model, with a clear message when the default model is not provisioned."""
@@ -72,11 +73,18 @@ class SentenceTransformerEmbedder:
         """Return L2-normalised float32 embeddings of texts."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) == 1 and texts[0] in self._cache:
+            return self._cache[texts[0]][None, :]
         vecs = self._load().encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True,
             show_progress_bar=show_progress, convert_to_numpy=True,
         )
-        return np.asarray(vecs, dtype=np.float32)
+        out = np.asarray(vecs, dtype=np.float32)
+        if len(texts) == 1:
+            if len(self._cache) >= 2048:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[texts[0]] = out[0]
+        return out
 
 
 def _sha256(path: Path) -> str:

@@ -36,8 +36,8 @@ SYNONYMS: list[list[str]] = [
     ["研发经费", "R&D", "研发投入"],
     GROWTH,
 ]
-_TARGET = re.compile(r"目标|预期|计划|力争|打算|要达到|要实现|今年要|定了|确定|规划|预计.{0,4}(今年|明年)|控制在|要求|争取")
-_RESULT = re.compile(r"完成|实现了|达到了|增长了|涨了|多少了|去年|上年|过去|取得|成效|成绩|同比|一年来|实际|结果|回顾|五年来|已经")
+_TARGET = re.compile(r"目标|预期|计划|力争|打算|要达到|要实现|要完成|今年要|定了|确定|规划|预计.{0,4}(今年|明年)|控制在|要求|争取")
+_RESULT = re.compile(r"完成了|实现了|达到了|增长了|涨了|多少了|去年|上年|过去|取得|成效|成绩|同比|一年来|实际|结果|回顾|五年来|已经|累计")
 _PLAN = re.compile(r"要建|新建|建成|建设|改造|开工|实施|打造|多少个|多少套|多少家|多少所|多少公里|多少座|多少项|新增|培育|引进")
 _META_SPEAKER = re.compile(r"谁|市长|省长|区长|县长|作报告的|做报告的|报告人|谁作|谁做")
 _META_DATE = re.compile(r"哪天|哪一天|什么时候|何时|日期|几月几[号日]|几号|时间|哪年哪月")
@@ -176,11 +176,14 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target", ""
     if _RESULT.search(text):
         return "result", ""
+    weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
     if years and docs:
         if all(d.plan_year == years[0] for d in docs):
             return ("plan" if _PLAN.search(text) else "target"), ""
         if all(d.review_year == years[0] or (d.plan_year or 0) > years[0] for d in docs):
             return "result", ""
+    if weak_result:
+        return "result", ""
     if _PLAN.search(text):
         return "plan", ""
     return "any", ""
