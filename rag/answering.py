@@ -111,10 +111,14 @@ def _weight(group: list[str]) -> float:
 def _match_quality(group: list[str], low: str) -> float:
     """How well text names a term group: the full name counts 1, a short generic synonym less."""
     best = 0.0
+    loose_hits = 0
     for w in group:
         loose = w.startswith("~")
         if w.lstrip("~").lower() in low:
             best = max(best, 0.4 if loose else 1.0)
+            loose_hits += loose
+    if loose_hits >= 2:
+        best = max(best, 0.8)  # "粮食…产量": the metric's parts, split by other words
     if best == 0.0:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
         for w in (w for w in group if len(group) == 1 and len(w) >= 3 and not w.isascii()):
