@@ -14,6 +14,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "m3e-small"
 
 
+# Environment variable → (settings field, conversion).
+_ENV: dict[str, tuple[str, Any]] = {
+    "RAG_INDEX_DIR": ("index_dir", Path), "RAG_CORPUS_DIR": ("corpus_dir", Path), "RAG_MODEL": ("model", str),
+    "RAG_CHROMA_HOST": ("chroma_host", str), "RAG_CHROMA_PORT": ("chroma_port", int),
+    "RAG_CHROMA_TOKEN": ("chroma_token", str), "RAG_COLLECTION": ("collection", str),
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and how the pipeline is tuned; every field has a sensible default."""
@@ -45,21 +53,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from RAG_* environment variables, then apply explicit overrides."""
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        if env.get("RAG_INDEX_DIR"):
-            values["index_dir"] = Path(env["RAG_INDEX_DIR"])
-        if env.get("RAG_CORPUS_DIR"):
-            values["corpus_dir"] = Path(env["RAG_CORPUS_DIR"])
-        if env.get("RAG_MODEL"):
-            values["model"] = env["RAG_MODEL"]
-        if env.get("RAG_CHROMA_HOST"):
-            values["chroma_host"] = env["RAG_CHROMA_HOST"]
-        if env.get("RAG_CHROMA_PORT"):
-            values["chroma_port"] = int(env["RAG_CHROMA_PORT"])
-        if env.get("RAG_CHROMA_TOKEN"):
-            values["chroma_token"] = env["RAG_CHROMA_TOKEN"]
-        if env.get("RAG_COLLECTION"):
-            values["collection"] = env["RAG_COLLECTION"]
+        values: dict[str, Any] = {field: cast(env[var]) for var, (field, cast) in _ENV.items() if env.get(var)}
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])

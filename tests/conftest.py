@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,20 @@ def bot(built_index_dir: Path):
     from rag import Assistant
 
     return Assistant(index_dir=built_index_dir)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui_url(bot):
+    """The chat UI served in-process on a free local port."""
+    from ui.app import launch
+
+    demo = launch(bot=bot, port=free_port(), block=False)
+    yield demo.local_url
+    demo.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -48,23 +47,6 @@ def test_refusal_html_is_styled_apart_and_lists_holdings():
     html = refusal_html("资料中没有找到X。\n目前收录的报告：甲。", "甲（2022年）", "地区 甲")
     assert 'class="rag-refusal"' in html and "rag-answer" not in html
     assert "目前收录" not in html and "甲（2022年）" in html and "当前筛选：地区 甲" in html
-
-
-def _free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def ui_url(bot):
-    """The chat UI served in-process on a free local port."""
-    from ui.app import launch
-
-    demo = launch(bot=bot, port=_free_port(), block=False)
-    yield demo.local_url
-    demo.close()
 
 
 def _client(url: str):

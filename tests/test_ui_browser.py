@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -20,23 +19,6 @@ WAIT_MS = 180_000  # a busy 2-core machine may take a while; nothing here is a t
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: run scripts/install_browser.sh (Debian's chromium + fonts-noto-cjk)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    """A free TCP port on loopback."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def ui_url(bot):
-    """The chat UI served in-process on a free local port."""
-    from ui.app import launch
-
-    demo = launch(bot=bot, port=_free_port(), block=False)
-    yield demo.local_url
-    demo.close()
 
 
 @pytest.fixture(scope="module")
