@@ -121,7 +121,8 @@ def _cn(s: str) -> int:
 def _pack(text: str, start: int, end: int, section: list[str], max_chars: int, min_chars: int) -> list[Chunk]:
     """Pack the sentences of one section into chunks of at most max_chars, breaking at paragraph leads."""
     chunks: list[Chunk] = []
-    cur_s = cur_e = None
+    cur_s: int | None = None
+    cur_e = start
     for s, e in split_sentences(text[start:end], start):
         new_para = s > 0 and (text[s - 1] == "\n" or bool(_LEAD.match(text[s:s + 4])))
         if cur_s is not None:

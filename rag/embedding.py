@@ -32,7 +32,11 @@ class Embedder(Protocol):
     """Turns texts into unit-length vectors; cosine similarity is their dot product."""
 
     name: str
-    dimension: int
+
+    @property
+    def dimension(self) -> int:
+        """Length of the vectors."""
+        ...
 
     def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
         """Return an (n, dimension) float32 array of L2-normalised embeddings."""

@@ -8,6 +8,7 @@ import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ def tokenize_precise(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 scores over chunk texts; scores are raw BM25 (unbounded, higher is better)."""
 
-    def __init__(self, ids: Sequence[str], retriever: object | None) -> None:
+    def __init__(self, ids: Sequence[str], retriever: Any) -> None:
         self.ids = list(ids)
         self._pos = {cid: i for i, cid in enumerate(self.ids)}
         self._retriever = retriever

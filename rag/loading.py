@@ -86,14 +86,14 @@ def _decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, s
             return text, enc
     if b"\x00" in data:
         raise DocumentError(f"{name}: looks like a binary file (contains NUL bytes), not text")
-    if (text := _try_decode(data, "utf-8")) is not None:
-        if not text.isascii() and not _CJK_RE.search(text):  # very short GBK can be valid UTF-8
+    if (utf8 := _try_decode(data, "utf-8")) is not None:
+        if not utf8.isascii() and not _CJK_RE.search(utf8):  # very short GBK can be valid UTF-8
             gb = _try_decode(data, "gb18030")
-            if gb and _CJK_RE.search(gb) and _plausibility(gb) > _plausibility(text):
+            if gb and _CJK_RE.search(gb) and _plausibility(gb) > _plausibility(utf8):
                 return gb, "gb18030"
-        return text, "utf-8"
-    if declared and (codec := _codec(declared)) and (text := _try_decode(data, codec)) is not None:
-        return text, codec
+        return utf8, "utf-8"
+    if declared and (codec := _codec(declared)) and (declared_text := _try_decode(data, codec)) is not None:
+        return declared_text, codec
     text = data.decode("utf-8", "replace")  # Chinese UTF-8 with a few stray bytes: keep it
     if 0 < (bad := text.count("\ufffd")) * 200 <= len(_CJK_RE.findall(text)):
         log.warning("%s: replaced %d invalid UTF-8 sequences", name, bad)

@@ -247,8 +247,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         for s, e in sorted(prev_spans, reverse=True):
             body = body[:s] + body[e:]
         body = _YEAR.sub("", body)
-        years = "".join(f"{y}年" for y in _years(text))
-        return f"{''.join(cur_regions)}{years}{body}"
+        named = "".join(f"{y}年" for y in _years(text))
+        return f"{''.join(cur_regions)}{named}{body}"
     if not cur_regions and prev_regions:
         prefix = "".join(prev_regions)
         years = _years(text) or _years(prev)

@@ -99,7 +99,7 @@ class ChromaStore(VectorStore):
 
         with store_errors(settings):
             if settings.uses_server:
-                client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port,
+                client = chromadb.HttpClient(host=str(settings.chroma_host), port=settings.chroma_port,
                                              headers=auth_headers(settings.chroma_token))
             else:
                 path = Path(settings.index_dir) / "chroma"

@@ -97,10 +97,10 @@ def build_app(bot: Assistant) -> gr.Blocks:
             gr.Markdown(f"可以问这些报告：{holdings(bot)}")
             gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, max_height=900, elem_id="corpus")
 
-        answer_args = {"fn": respond, "inputs": [pending, chat, session, region, year],
+        answer_args: dict[str, Any] = {"fn": respond, "inputs": [pending, chat, session, region, year],
                        "outputs": [chat, session, picker, viewer], "concurrency_limit": ANSWER_CONCURRENCY,
                        "concurrency_id": "answer", "api_visibility": "undocumented", "show_progress_on": [chat]}
-        ask_args = {"fn": add_question, "inputs": [msg, chat], "outputs": [msg, chat, pending], "queue": False,
+        ask_args: dict[str, Any] = {"fn": add_question, "inputs": [msg, chat], "outputs": [msg, chat, pending], "queue": False,
                     "api_visibility": "undocumented"}
         msg.submit(**ask_args).then(**answer_args)
         send.click(**ask_args).then(**answer_args)
