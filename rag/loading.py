@@ -92,8 +92,8 @@ def _decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, s
             if gb and _CJK_RE.search(gb) and _plausibility(gb) > _plausibility(utf8):
                 return gb, "gb18030"
         return utf8, "utf-8"
-    if declared and (codec := _codec(declared)) and (declared_text := _try_decode(data, codec)) is not None:
-        return declared_text, codec
+    if declared and (dcodec := _codec(declared)) and (declared_text := _try_decode(data, dcodec)) is not None:
+        return declared_text, dcodec
     text = data.decode("utf-8", "replace")  # Chinese UTF-8 with a few stray bytes: keep it
     if 0 < (bad := text.count("\ufffd")) * 200 <= len(_CJK_RE.findall(text)):
         log.warning("%s: replaced %d invalid UTF-8 sequences", name, bad)
