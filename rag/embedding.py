@@ -9,7 +9,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Protocol
 
@@ -79,16 +80,36 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if len(texts) == 1 and texts[0] in self._cache:
             return self._cache[texts[0]][None, :]
-        vecs = self._load().encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-            show_progress_bar=show_progress, convert_to_numpy=True,
-        )
+        model = self._load()
+        # One short question runs faster on one thread, and far faster when other work shares the cores
+        # (measured on 2 cores under load: 24 ms on 1 thread vs 164 ms on 2); batches use every core.
+        with _torch_threads(1 if len(texts) <= 2 else None):
+            vecs = model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=show_progress, convert_to_numpy=True,
+            )
         out = np.asarray(vecs, dtype=np.float32)
         if len(texts) == 1:
             if len(self._cache) >= 2048:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[texts[0]] = out[0]
         return out
+
+
+@contextmanager
+def _torch_threads(n: int | None) -> Iterator[None]:
+    """Run a block with torch limited to n intra-op threads (None: leave as is)."""
+    if n is None:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def _sha256(path: Path) -> str:
