@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -52,10 +53,16 @@ class SentenceTransformerEmbedder:
         self.device = device
         self.batch_size = batch_size
         self._model = None
+        self._load_lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}  # recent single texts (questions are often asked again)
 
     def _load(self):  # noqa: ANN202 - the model type lives in an optional heavy import
         """Load the model, with a clear message when the default model is not provisioned."""
+        with self._load_lock:
+            return self._load_locked()
+
+    def _load_locked(self):  # noqa: ANN202
+        """Load the model (caller holds the lock)."""
         if self._model is None:
             if self.name == str(DEFAULT_MODEL_DIR) and not (DEFAULT_MODEL_DIR / "config.json").exists():
                 raise FileNotFoundError(
