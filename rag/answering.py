@@ -265,7 +265,8 @@ class ExtractiveAnswerer:
 
 def _fits_intent(query: Query, p: Passage, sent: str, quote: str) -> bool:
     """Reject a target quoted as a result, a result quoted as a target, and a goal for another year."""
-    wanted = set(query.years) or ({p.doc_meta.get("plan_year")} if query.intent in ("target", "plan") else set())
+    plan_year = p.doc_meta.get("plan_year")
+    wanted = set(query.years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
     goal_years = {int(y) for y in re.findall(r"(?:到|至|在)(20\d{2})年", quote)}
     if wanted and goal_years and not goal_years & wanted:
         return False  # "到2026年…" answers a five-year plan, not this year's target

@@ -178,3 +178,22 @@ def test_chat_refusal_names_the_active_filter(ui_url):
 def test_new_session_is_empty():
     """A fresh session holds no questions or citations."""
     assert new_session() == {"questions": [], "citations": {}, "choices": []}
+
+
+@pytest.mark.integration
+def test_upload_adds_a_report_and_rejects_bad_files(tmp_path, corpus_dir):
+    """An uploaded report becomes answerable; wrong types and empty files are refused with a reason."""
+    from rag import Assistant
+    from ui.app import add_reports
+
+    bot = Assistant(index_dir=tmp_path / "index")
+    good = tmp_path / "解放区.txt"
+    good.write_bytes((corpus_dir / "004_jiefang.txt").read_bytes())
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    exe = tmp_path / "tool.exe"
+    exe.write_bytes(b"MZ\x00\x00")
+    report = add_reports(bot, [str(good), str(empty), str(exe)])
+    assert report.startswith("新增 1") and "empty.txt" in report and "tool.exe" in report
+    assert "8%左右" in bot.answer("焦作解放区2022年GDP目标").text
+    assert add_reports(bot, [str(good)]).startswith("新增 0，替换 0，未变 1")

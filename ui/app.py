@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ui.chat import ALL, EXAMPLES, answer_turn, ask, corpus_table, filter_choices, holdings, new_session, open_citation
@@ -14,13 +16,17 @@ if TYPE_CHECKING:
 
     from rag import Assistant, Settings
 
-__all__ = ["build_app", "launch", "prepare", "ANSWER_CONCURRENCY"]
+__all__ = ["build_app", "launch", "prepare", "add_reports", "ANSWER_CONCURRENCY", "UPLOAD_TYPES", "MAX_UPLOAD"]
 
 log = logging.getLogger(__name__)
 # Answering is CPU-bound on one shared model; on a small machine more parallel runs only fight over the cores,
 # while the queue keeps every session's page responsive and serves waiting questions in order.
 ANSWER_CONCURRENCY = 2
 _PROMPT = "输入问题，回车发送"
+UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
+MAX_UPLOAD = "20mb"  # the same limit the loader applies to any file
+# Answers read the index while an upload writes it: one lock keeps them apart (answers take ~20–50 ms).
+_INDEX_LOCK = threading.RLock()
 _SCROLL_TO_MARK = """() => { setTimeout(() => {
   const box = document.querySelector('#source-viewer .rag-source'); const m = box && box.querySelector('mark');
   if (m) box.scrollTop = m.offsetTop - box.offsetTop - 40; }, 200); }"""
@@ -55,7 +61,8 @@ def build_app(bot: Assistant) -> gr.Blocks:
         if not question:
             return chat, session, gr.update(), gr.update()
         progress(0, desc="正在检索报告…")
-        reply, first = answer_turn(bot, question, session, region, year)
+        with _INDEX_LOCK:
+            reply, first = answer_turn(bot, question, session, region, year)
         chat = [*chat, {"role": "assistant", "content": reply}]
         if first is None:
             return chat, session, gr.update(choices=session["choices"]), gr.update()
@@ -68,7 +75,14 @@ def build_app(bot: Assistant) -> gr.Blocks:
     def ask_api(question: str, history: list[str] | str | None = None, regions: list[str] | None = None,
                 years: list[int] | None = None) -> dict:
         """Answer a question; history lists the previous questions (a list or a JSON list) for follow-ups."""
-        return ask(bot, question, history, regions, years)
+        with _INDEX_LOCK:
+            return ask(bot, question, history, regions, years)
+
+    def upload(files: list[Any] | None) -> tuple[Any, ...]:
+        """Ingest uploaded reports and refresh the filters."""
+        report = add_reports(bot, [getattr(f, "name", f) for f in files or []])
+        new_regions, new_years = filter_choices(bot)
+        return report, gr.update(choices=new_regions), gr.update(choices=new_years)
 
     with gr.Blocks(title="政府工作报告问答", analytics_enabled=False) as demo:
         session = gr.State(new_session())
@@ -96,6 +110,13 @@ def build_app(bot: Assistant) -> gr.Blocks:
         with gr.Tab("报告库"):
             gr.Markdown(f"可以问这些报告：{holdings(bot)}")
             gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, max_height=900, elem_id="corpus")
+        with gr.Tab("添加报告"):
+            gr.Markdown(f"上传政府工作报告（{' '.join(UPLOAD_TYPES)}，每个不超过 {MAX_UPLOAD.upper()}）。"
+                        "地区、年份等信息从正文读取；内容未变的文件会跳过。")
+            files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="报告文件", elem_id="upload")
+            add = gr.Button("加入索引", variant="primary", elem_id="upload-add")
+            added = gr.Markdown(elem_id="upload-result")
+            add.click(upload, [files], [added, region, year], concurrency_limit=1, api_name="upload")
 
         answer_args: dict[str, Any] = {"fn": respond, "inputs": [pending, chat, session, region, year],
                        "outputs": [chat, session, picker, viewer], "concurrency_limit": ANSWER_CONCURRENCY,
@@ -130,5 +151,25 @@ def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int 
     demo = build_app(bot)
     demo.queue(max_size=64)
     demo.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
-                show_error=True, ssr_mode=False, css=CSS, theme=_theme())
+                show_error=True, ssr_mode=False, css=CSS, theme=_theme(), max_file_size=MAX_UPLOAD)
     return demo
+
+
+def add_reports(bot: Assistant, paths: list[str]) -> str:
+    """Ingest files of allowed types into the index and describe what happened, in Markdown."""
+    from rag.index import IndexBusyError
+
+    allowed = [p for p in paths if Path(p).suffix.lower() in UPLOAD_TYPES]
+    rejected = [Path(p).name for p in paths if p not in allowed]
+    if not allowed:
+        return "请选择要上传的报告文件。" + (f"不支持的类型：{'、'.join(rejected)}" if rejected else "")
+    try:
+        with _INDEX_LOCK:
+            s = bot.ingest(allowed)
+    except IndexBusyError as err:
+        return f"索引正被另一个导入占用：{escape(str(err))}"
+    lines = [f"新增 {len(s.added)}，替换 {len(s.replaced)}，未变 {len(s.unchanged)}，跳过 {len(s.skipped) + len(rejected)}。"]
+    lines += [f"- 跳过 {escape(Path(p).name)}：{escape(reason.split(': ', 1)[-1])}" for p, reason in s.skipped]
+    lines += [f"- 跳过 {escape(n)}：不支持的文件类型" for n in rejected]
+    lines += [f"- {escape(d)}：{escape(w)}" for d, w in s.warnings]
+    return "\n".join(lines)
