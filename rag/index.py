@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -141,6 +141,7 @@ class Index:
         self.docs_store = self._open_docs_collection()
         self.documents: dict[str, Document] = {}
         self.chunks: dict[str, StoredChunk] = {}
+        self._by_doc: dict[str, list[str]] | None = None  # doc_id -> its chunk ids in order, built on demand
         self.lexical = LexicalIndex([], None)
         with store_errors(settings):  # a half-written store may only fail when read
             self.refresh()
@@ -174,7 +175,7 @@ class Index:
                    if c.metadata.get("doc_id") not in docs or docs[c.metadata["doc_id"]].version != c.metadata.get("doc_hash")]
         if orphans:
             self._drop_orphans(orphans)
-        self.documents, self.chunks = docs, chunks
+        self.documents, self.chunks, self._by_doc = docs, chunks, None
         ids = sorted(chunks)
         lex_dir = Path(self.settings.index_dir) / "lexical"
         try:
@@ -310,6 +311,7 @@ class Index:
             self.chunks[c.id] = c
         for d, _, _ in todo:
             self.documents[d.doc_id] = d
+        self._by_doc = None
 
     def _stored_chunks(self, doc_id: str, version: str, meta: ReportMeta, pieces: Sequence[Chunk]) -> list[StoredChunk]:
         """Turn chunks into store records with flat metadata."""
@@ -332,7 +334,17 @@ class Index:
         for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
             self.chunks.pop(cid)
         del self.documents[doc_id]
+        self._by_doc = None
         return True
+
+    def chunk_ids_of(self, doc_ids: Iterable[str]) -> list[str]:
+        """Ids of the chunks of some documents, each document's in reading order, without scanning every chunk."""
+        if self._by_doc is None:
+            by_doc: dict[str, list[str]] = {}
+            for cid, c in self.chunks.items():
+                by_doc.setdefault(str(c.metadata.get("doc_id")), []).append(cid)
+            self._by_doc = {d: sorted(ids) for d, ids in by_doc.items()}  # ids end in the chunk's ordinal
+        return [cid for d in doc_ids for cid in self._by_doc.get(d, ())]
 
     def finish_writes(self) -> None:
         """Rebuild and save the lexical index after a batch of writes."""
@@ -351,11 +363,4 @@ class Index:
         return {"documents": len(self.documents), "chunks": len(self.chunks), "store": where,
                 "model": self.embedder.name}
 
-    def doc_ids_where(self, pred: Callable[[Document], bool]) -> list[str]:
-        """Ids of documents matching a predicate."""
-        return [d.doc_id for d in self.documents.values() if pred(d)]
 
-
-def iter_sorted(items: Iterable[str]) -> list[str]:
-    """Sorted list of items."""
-    return sorted(items)

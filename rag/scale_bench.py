@@ -40,6 +40,7 @@ GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
 WORK = PROJECT_ROOT / "data" / "scale"
 QUESTION_TYPES = ("target", "result", "plan")
 N_QUESTIONS = 20
+BATCH_DOCS = 16  # Assistant.ingest's default
 
 
 class CachedEmbedder:
@@ -145,11 +146,15 @@ def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> di
     bot = Assistant(index_dir=index_dir, embedder=embedder)
     regions = _regions(folder)
     files = sorted(folder.glob("*.txt"))
+    curve = []  # (documents, chunks, seconds) as the build goes: shows how the cost per document grows
     with bot.index.writing():
-        for path in files:
-            doc = load_document(path)
-            overrides = {"region": regions[path.stem]} if path.stem in regions else None
-            bot.index.add_document(path, doc.text, doc.sha256, overrides)
+        for i in range(0, len(files), BATCH_DOCS):  # as Assistant.ingest does, with a region per report
+            batch = []
+            for path in files[i:i + BATCH_DOCS]:
+                doc = load_document(path)
+                batch.append((path, doc.text, doc.sha256, {"region": regions[path.stem]} if path.stem in regions else None))
+            bot.index.add_documents(batch)
+            curve.append((len(bot.index.documents), len(bot.index.chunks), round(time.perf_counter() - loaded, 1)))
         lexical_start = time.perf_counter()
         bot.index.finish_writes()
     done = time.perf_counter()
@@ -165,6 +170,7 @@ def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> di
         "lexical_build_s": done - lexical_start, "other_s": build_s - embedder.model_s - (done - lexical_start),
         "disk_mb": _size_mb(index_dir), "chroma_mb": _size_mb(index_dir / "chroma"),
         "lexical_mb": _size_mb(index_dir / "lexical"), "peak_mb": _peak_mb(), "load_avg_1m": load_avg,
+        "curve": curve[:: max(1, len(curve) // 12)] + curve[-1:],
     }
 
 
@@ -252,37 +258,38 @@ def _corpus(size: int, work: Path) -> Path:
     return work / f"corpus-{size}"
 
 
-def run(sizes: Sequence[int], rounds: int, work: Path, keep: bool) -> dict[str, Any]:
-    """Build and query an index per size; return the results."""
+def run(sizes: Sequence[int], rounds: int, work: Path, keep: bool, out: Path) -> dict[str, Any]:
+    """Build and query an index per size, writing the results to out after each size; return them."""
     work.mkdir(parents=True, exist_ok=True)
     cache = work / "embedding_cache.npz"
-    results: dict[str, Any] = {}
-    model_rate = None
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "when": time.strftime("%Y-%m-%d %H:%M:%S"), "model_chunks_per_s": None, "rounds": rounds,
+        "batch_docs": BATCH_DOCS, "questions": [it["id"] for it in questions()], "sizes": {},
+    }
+    if sorted(sizes)[0] != 14:
+        raise ValueError("the smallest size must be 14 (the real corpus), which fills the embedding cache")
     for size in sorted(sizes):
         log.warning("size %d: generating corpus", size)
         folder = _corpus(size, work)
         index_dir = work / f"index-{size}"
-        record = size == min(sizes)
-        if record and size != 14:
-            raise ValueError("the smallest size must be 14 (the real corpus), which fills the embedding cache")
+        record = size == 14
         log.warning("size %d: building (%s)", size, "real model" if record else "cached vectors")
         build = _child("build", "--folder", str(folder), "--index-dir", str(index_dir), "--cache", str(cache),
                        *(["--record"] if record else []))
         if record:
-            model_rate = build["chunks"] / build["model_s"]
-        else:
+            results["model_chunks_per_s"] = build["chunks"] / build["model_s"]
+        else:  # what the same build would take if every chunk went through the model
             pipeline_s = build["build_s"] - build["model_s"]
-            build["projected_build_s_real_model"] = build["chunks"] / model_rate + pipeline_s
+            build["projected_build_s_real_model"] = build["chunks"] / results["model_chunks_per_s"] + pipeline_s
         log.warning("size %d: built %d chunks in %.1f s; querying", size, build["chunks"], build["build_s"])
         query = _child("query", "--folder", str(folder), "--index-dir", str(index_dir), "--rounds", str(rounds))
-        results[str(size)] = {"build": build, "query": query}
+        results["sizes"][str(size)] = {"build": build, "query": query}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if not keep:
             shutil.rmtree(index_dir, ignore_errors=True)
-    return {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "when": time.strftime("%Y-%m-%d %H:%M:%S"), "model_chunks_per_s": model_rate, "rounds": rounds,
-        "questions": [it["id"] for it in questions()], "sizes": results,
-    }
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -305,9 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     elif a.phase == "query":
         result = _phase_query(a.folder, a.index_dir, a.rounds)
     else:
-        result = run([int(s) for s in a.sizes.split(",")], a.rounds, a.work, a.keep)
-        a.out.parent.mkdir(parents=True, exist_ok=True)
-        a.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        result = run([int(s) for s in a.sizes.split(",")], a.rounds, a.work, a.keep, a.out)
     sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     return 0
 

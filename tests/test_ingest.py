@@ -63,6 +63,8 @@ def assert_consistent(bot: Assistant) -> None:
     assert {m["doc_id"] for m in chunks.values()} <= set(docs), "orphan chunks"
     assert set(bot.index.chunks) == set(chunks)
     assert sorted(bot.index.lexical.ids) == sorted(chunks)
+    for did in docs:
+        assert bot.index.chunk_ids_of([did]) == sorted(cid for cid, m in chunks.items() if m["doc_id"] == did)
     saved = json.loads((Path(bot.settings.index_dir) / "lexical" / "ids.json").read_text())
     assert sorted(saved["ids"]) == sorted(chunks)
     fresh = reopen(bot).index
@@ -157,6 +159,18 @@ def test_summary_reports_each_outcome(tmp_path: Path, embedder: CachedEmbedder) 
     assert "file is empty" in reasons[str(docs / "empty.txt")]
     assert "unsupported file type '.csv'" in reasons[str(docs / "notes.csv")]
     assert set(summary.as_dict()) == {"added", "replaced", "unchanged", "skipped", "warnings"}
+    assert_consistent(bot)
+
+
+def test_same_name_in_two_folders(tmp_path: Path, embedder: CachedEmbedder) -> None:
+    """Two different files with the same name, in one batch, become two documents with distinct ids."""
+    for folder, name in (("a", "000_yima"), ("b", "002_yuncheng_abstract")):
+        (tmp_path / folder).mkdir()
+        shutil.copy(CORPUS / f"{name}.txt", tmp_path / folder / "report.txt")
+    bot = Assistant(index_dir=tmp_path / "index", embedder=embedder)
+    summary = bot.ingest([tmp_path / "a", tmp_path / "b"])
+    assert len(summary.added) == 2 and summary.added[0] == "report" and summary.added[1].startswith("report-")
+    assert bot.ingest([tmp_path / "a", tmp_path / "b"]).unchanged == summary.added
     assert_consistent(bot)
 
 
