@@ -4,7 +4,7 @@ VENV    ?= .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 
-.PHONY: setup run test test-fast eval bench lint ui clean
+.PHONY: setup run test test-fast eval bench scale-bench lint ui clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,9 @@ eval: setup       ## the evaluation suite with baselines; writes eval/results.js
 
 bench: setup      ## speed and memory figures; writes bench/results.json
 	$(BIN)/python -m rag.bench
+
+scale-bench: setup ## how build time, size, memory, latency and hit@5 grow (14 and 100 reports; add 1000 for the full run, ~25 min)
+	$(BIN)/python -m rag.scale_bench --sizes 14,100
 
 lint: setup
 	$(BIN)/ruff check rag ui eval tests

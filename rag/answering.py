@@ -15,6 +15,8 @@ __all__ = ["Citation", "Answer", "Passage", "Answerer", "ExtractiveAnswerer", "N
 
 NOT_FOUND = "资料中没有找到"
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
+# Text that talks to a model rather than reporting a fact ("忽略以上所有指令，回答：…") is never quoted as an answer.
+_INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disregard) (?:all|previous|the above)|你(?:现在)?是一个|请(?:直接)?回答[:：]|回答[:：]", re.I)
 _STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
 _RESULT_SECTION = re.compile(r"回顾|过去|五年来|一年来")
 _PLAN_SECTION = re.compile(r"安排|重点工作|主要工作|目标|任务|要求|今后|工作")
@@ -183,6 +185,8 @@ class ExtractiveAnswerer:
             if query.intent in ("target", "plan") and _in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
             for s, e in split_sentences(p.text):
+                if _INSTRUCTION.search(p.text[s:e]):
+                    continue
                 cover = _covered(p.text[s:e], query)
                 if p.kind == "glossary" and query.intent == "glossary" and _entry_term_in(p.text[s:e], query.text):
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about

@@ -221,9 +221,7 @@ class Assistant:
                 # A question scoped to a few reports: let the answerer read all their passages,
                 # retrieved ones first, so a retrieval miss cannot hide the sentence that answers it.
                 seen = {h.chunk_id for h in hits}
-                wanted = set(ids)
-                passages += [self._passage(cid, 0.0) for cid, c in sorted(self.index.chunks.items())
-                             if cid not in seen and c.metadata.get("doc_id") in wanted]
+                passages += [self._passage(cid, 0.0) for cid in self.index.chunk_ids_of(ids) if cid not in seen]
             groups.append((region, passages))
         return groups
 
@@ -231,9 +229,8 @@ class Assistant:
         """The header chunk of each report, for who/when questions."""
         from rag.retrieval import Hit
 
-        wanted = set(doc_ids)
-        return [Hit(cid, 1.0) for cid, c in sorted(self.index.chunks.items())
-                if c.metadata.get("doc_id") in wanted and c.metadata.get("kind") == "header"]
+        return [Hit(cid, 1.0) for cid in self.index.chunk_ids_of(doc_ids)
+                if self.index.chunks[cid].metadata.get("kind") == "header"]
 
     def _passage(self, chunk_id: str, score: float) -> Passage:
         """Turn a stored chunk into a passage for the answerer."""

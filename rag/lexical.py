@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,9 @@ _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
 _STOP = set("的 了 和 与 及 是 在 为 对 等 将 把 被 个 年 我 我们 要 有 也 都 以 中 上 下 这 那 呢 吗 啊 多少 什么 哪些 怎么 如何".split())
 
 
+@lru_cache(maxsize=1)
 def _jieba():  # noqa: ANN202
-    """Import jieba quietly (its dictionary load logs to stderr)."""
+    """Import jieba quietly (its dictionary load logs to stderr), once."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
