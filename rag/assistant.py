@@ -64,6 +64,8 @@ class Assistant:
         self._index: Index | None = None
         self._reports: list[ReportInfo] = []
         self._idf: dict[str, float] = {}
+        # Answers read the in-memory index while ingest/remove rewrite it: one lock keeps threads apart.
+        self._guard = threading.RLock()
 
     # ---- index -------------------------------------------------------------------------
     @property
@@ -91,6 +93,12 @@ class Assistant:
 
     def ingest(self, paths: Iterable[str | Path], progress: bool = False,
                overrides: dict[str, Any] | None = None, batch_docs: int = 16) -> IngestSummary:
+        """Add or update documents from files and folders (see _ingest); safe alongside answering threads."""
+        with self._guard:
+            return self._ingest(paths, progress, overrides, batch_docs)
+
+    def _ingest(self, paths: Iterable[str | Path], progress: bool = False,
+                overrides: dict[str, Any] | None = None, batch_docs: int = 16) -> IngestSummary:
         """Add or update documents from files and folders; unchanged files are skipped.
 
         `overrides` sets metadata fields (e.g. {"region": "运城市"}) on every document ingested; they stick
@@ -135,7 +143,7 @@ class Assistant:
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document from the index everywhere; False if it is not there."""
-        with self.index.writing():
+        with self._guard, self.index.writing():
             removed = self.index.remove(doc_id)
             if removed:
                 self.index.finish_writes()
@@ -195,6 +203,12 @@ class Assistant:
         problem = check_question(question, self.settings.max_question_chars)
         if problem:
             return Answer(problem, False, [], str(question or ""), "invalid question")
+        with self._guard:
+            return self._answer(question, history, regions, years)
+
+    def _answer(self, question: str, history: Sequence[Any], regions: Sequence[str] | None,
+                years: Sequence[int] | None) -> Answer:
+        """Answer a checked question (caller holds the guard)."""
         query = self.understand(question, history)
         if query.problem:
             return Answer(f"{NOT_FOUND}：{query.problem}。{self._holdings()}", False, [], query.text, query.problem)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,8 +24,7 @@ ANSWER_CONCURRENCY = 2
 _PROMPT = "输入问题，回车发送"
 UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
 MAX_UPLOAD = "20mb"  # the same limit the loader applies to any file
-# Answers read the index while an upload writes it: one lock keeps them apart (answers take ~20–50 ms).
-_INDEX_LOCK = threading.RLock()
+
 _SCROLL_TO_MARK = """() => { setTimeout(() => {
   const box = document.querySelector('#source-viewer .rag-source'); const m = box && box.querySelector('mark');
   if (m) box.scrollTop = m.offsetTop - box.offsetTop - 40; }, 200); }"""
@@ -61,8 +59,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
         if not question:
             return chat, session, gr.update(), gr.update()
         progress(0, desc="正在检索报告…")
-        with _INDEX_LOCK:
-            reply, first = answer_turn(bot, question, session, region, year)
+        reply, first = answer_turn(bot, question, session, region, year)
         chat = [*chat, {"role": "assistant", "content": reply}]
         if first is None:
             return chat, session, gr.update(choices=session["choices"]), gr.update()
@@ -75,8 +72,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
     def ask_api(question: str, history: list[str] | str | None = None, regions: list[str] | None = None,
                 years: list[int] | None = None) -> dict:
         """Answer a question; history lists the previous questions (a list or a JSON list) for follow-ups."""
-        with _INDEX_LOCK:
-            return ask(bot, question, history, regions, years)
+        return ask(bot, question, history, regions, years)
 
     def upload(files: list[Any] | None) -> tuple[Any, ...]:
         """Ingest uploaded reports and refresh the filters."""
@@ -164,8 +160,7 @@ def add_reports(bot: Assistant, paths: list[str]) -> str:
     if not allowed:
         return "请选择要上传的报告文件。" + (f"不支持的类型：{'、'.join(rejected)}" if rejected else "")
     try:
-        with _INDEX_LOCK:
-            s = bot.ingest(allowed)
+        s = bot.ingest(allowed)
     except IndexBusyError as err:
         return f"索引正被另一个导入占用：{escape(str(err))}"
     lines = [f"新增 {len(s.added)}，替换 {len(s.replaced)}，未变 {len(s.unchanged)}，跳过 {len(s.skipped) + len(rejected)}。"]
