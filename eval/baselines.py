@@ -174,21 +174,12 @@ class PipelineSystem:
         self.build, self.index_dir = build, index_dir
 
     def run(self, turns: Sequence[str]) -> Outcome:
-        """Answer the last turn (earlier turns are history), then rank chunks for the retrieval metrics."""
-        from rag.retrieval import Retriever
-
+        """Answer the last turn (earlier turns are history); its retrieval rankings feed the retrieval metrics."""
         t = time.perf_counter()
         ans = self.bot.answer(turns[-1], history=list(turns[:-1]))
         latency = time.perf_counter() - t
-        rankings: list[list[tuple[str, str]]] = []
-        with self.embedder.reusing():
-            query = self.bot.understand(turns[-1], list(turns[:-1]))
-            if not query.problem:
-                retriever, chunks = Retriever(self.bot.index), self.bot.index.chunks
-                scopes = list(query.region_docs.values()) if len(query.region_docs) > 1 else [None]
-                for ids in scopes:
-                    hits = retriever.retrieve(query, k=K, doc_ids=ids)
-                    rankings.append([(str(chunks[h.chunk_id].metadata.get("doc_id")), chunks[h.chunk_id].text) for h in hits])
+        chunks = self.bot.index.chunks
+        rankings = [[(str(chunks[cid].metadata.get("doc_id")), chunks[cid].text) for cid in ranked[:K]] for ranked in ans.retrieved]
         cites = [{"doc_id": c.doc_id, "section": c.section} for c in ans.citations]
         return Outcome(ans.text, ans.answered, [(c.doc_id, c.text) for c in ans.citations], rankings, latency,
                        {"citations": cites, "standalone": ans.question, "reason": ans.reason})

@@ -56,6 +56,7 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     question: str = ""    # the standalone question actually answered (after follow-up resolution)
     reason: str = ""      # why it refused, when it did
+    retrieved: list[list[str]] = field(default_factory=list)  # ranked chunk ids retrieval returned, per region asked about
 
     def __str__(self) -> str:
         return self.text

@@ -22,17 +22,17 @@ __all__ = ["Assistant", "answer", "check_question"]
 
 log = logging.getLogger(__name__)
 _CJK_RE = re.compile(f"[{CJK}]")
-_EMBEDDERS: dict[tuple[str, str], Embedder] = {}
+_EMBEDDERS: dict[tuple[str, str, bool], Embedder] = {}
 _LOCK = threading.Lock()
 _DEFAULT_LOCK = threading.Lock()
 
 
 def _shared_embedder(settings: Settings) -> Embedder:
     """Load each embedding model once per process."""
-    key = (settings.model, settings.device)
+    key = (settings.model, settings.device, settings.fast_queries)
     with _LOCK:
         if key not in _EMBEDDERS:
-            _EMBEDDERS[key] = SentenceTransformerEmbedder(settings.model, settings.device)
+            _EMBEDDERS[key] = SentenceTransformerEmbedder(settings.model, settings.device, fast_queries=settings.fast_queries)
         return _EMBEDDERS[key]
 
 
@@ -213,21 +213,23 @@ class Assistant:
         if query.problem:
             return Answer(f"{NOT_FOUND}：{query.problem}。{self._holdings()}", False, [], query.text, query.problem)
         scope = _apply_filters(query, self._reports, regions, years)
-        groups = self._retrieve_groups(query, scope)
+        groups, rankings = self._retrieve_groups(query, scope)
         result = self.answerer.answer(query, groups)
+        result.retrieved = rankings
         if not result.answered:
             result.text += self._holdings()
         return result
 
-    def _retrieve_groups(self, query: Query, scope: list[str] | None) -> list[tuple[str, list[Passage]]]:
-        """Retrieve passages per named region (or once overall)."""
+    def _retrieve_groups(self, query: Query, scope: list[str] | None) -> tuple[list[tuple[str, list[Passage]]], list[list[str]]]:
+        """Retrieve passages per named region (or once overall); also return each group's ranked chunk ids."""
         retriever = Retriever(self.index)
         targets = [(r, ids) for r, ids in query.region_docs.items()] if len(query.region_docs) > 1 else [("", scope)]
-        groups = []
+        groups, rankings = [], []
         for region, ids in targets:
             if scope is not None and ids is not None:
                 ids = [i for i in ids if i in scope]
             hits = retriever.retrieve(query, doc_ids=ids)
+            rankings.append([h.chunk_id for h in hits])
             if query.intent == "meta":
                 hits = self._header_hits(ids if ids is not None else [h.chunk_id.split(":")[0] for h in hits[:1]]) + hits
             passages = [self._passage(h.chunk_id, h.score) for h in hits]
@@ -237,7 +239,7 @@ class Assistant:
                 seen = {h.chunk_id for h in hits}
                 passages += [self._passage(cid, 0.0) for cid in self.index.chunk_ids_of(ids) if cid not in seen]
             groups.append((region, passages))
-        return groups
+        return groups, rankings
 
     def _header_hits(self, doc_ids: Sequence[str]) -> list[Any]:
         """The header chunk of each report, for who/when questions."""

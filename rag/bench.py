@@ -47,7 +47,9 @@ def _phase_cold(index_dir: str, started: float) -> dict:
     from rag import Assistant
 
     res = Assistant(index_dir=index_dir).answer("焦作解放区2022年GDP目标")
-    return {"cold_first_answer_s": time.time() - started, "answered": res.answered, "peak_mb": _peak_mb()}
+    took = time.time() - started
+    heavy = [m for m in ("torch", "sentence_transformers", "llama_index.core") if m in sys.modules]
+    return {"cold_first_answer_s": took, "answered": res.answered, "peak_mb": _peak_mb(), "heavy_imports": heavy}
 
 
 def _phase_warm(index_dir: str, rounds: int) -> dict:

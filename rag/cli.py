@@ -37,10 +37,18 @@ def _out(text: str) -> None:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    """Provision the default embedding model (skipped when present)."""
-    from rag.embedding import provision_default_model
+    """Provision the default embedding model and its ONNX query encoder (each skipped when present)."""
+    from rag.embedding import SentenceTransformerEmbedder, provision_default_model
+    from rag.query_encoder import OnnxQueryEncoder
+    from rag.settings import DEFAULT_MODEL_DIR
 
-    provision_default_model()
+    settings = _settings(args)
+    if settings.model == str(DEFAULT_MODEL_DIR):
+        provision_default_model()
+    if OnnxQueryEncoder.load(settings.model) is None:
+        SentenceTransformerEmbedder(settings.model, settings.device).export_for_queries()
+    else:
+        log.info("query encoder for %s already exported", settings.model)
     return 0
 
 
@@ -176,7 +184,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--chroma-port", type=int, help="Chroma server port (env RAG_CHROMA_PORT)")
     common.add_argument("--chroma-token", help="Chroma server token (env RAG_CHROMA_TOKEN)")
     sub = p.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("provision", help="fetch the default embedding model").set_defaults(func=cmd_provision)
+    s = sub.add_parser("provision", help="fetch the default embedding model and export it for fast questions")
+    s.add_argument("--model", help="sentence-transformers model name or path to export (env RAG_MODEL)")
+    s.set_defaults(func=cmd_provision)
     s = sub.add_parser("ingest", parents=[common], help="add or update reports (files or folders)")
     s.add_argument("paths", nargs="*")
     s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override metadata, e.g. --set region=运城市")

@@ -38,7 +38,7 @@ class Retriever:
         dense = lexical = None
         if s.use_dense:
             vec = self.index.embedder.embed([query.search_text])[0]
-            dense = self.index.store.query(vec, s.dense_top_k, scope)
+            dense = self.index.store.query(vec, s.dense_top_k, scope, total=len(self.index.chunks))
             ranked.append(dense)
         if s.use_lexical:
             allowed = None

@@ -19,6 +19,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RAG_INDEX_DIR": ("index_dir", Path), "RAG_CORPUS_DIR": ("corpus_dir", Path), "RAG_MODEL": ("model", str),
     "RAG_CHROMA_HOST": ("chroma_host", str), "RAG_CHROMA_PORT": ("chroma_port", int),
     "RAG_CHROMA_TOKEN": ("chroma_token", str), "RAG_COLLECTION": ("collection", str),
+    "RAG_FAST_QUERIES": ("fast_queries", lambda v: v.strip().lower() not in ("0", "false", "no", "off")),
 }
 
 
@@ -30,6 +31,7 @@ class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     model: str = str(DEFAULT_MODEL_DIR)
     device: str = "cpu"
+    fast_queries: bool = True  # embed questions with the model's ONNX export (made by `rag provision`) when present
     collection: str = "reports"
     chroma_host: str | None = None
     chroma_port: int = 8000

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,15 +81,26 @@ class VectorStore:
 
 
 class ChromaStore(VectorStore):
-    """A Chroma collection wrapped by llama-index's ChromaVectorStore; never uses Chroma's embedding function."""
+    """A Chroma collection, written through llama-index's ChromaVectorStore; never uses Chroma's embedding function.
+
+    Reads (nearest neighbours, records) call the Chroma collection directly: importing llama-index takes
+    seconds, which a process that only answers questions need not pay (it was a third of a cold start).
+    """
 
     def __init__(self, collection: Any, client: Any = None, settings: Settings | None = None) -> None:
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
         self.client = client
         self.collection = collection
         self.settings = settings or Settings()
-        self.li_store = ChromaVectorStore(chroma_collection=collection)
+        self._li_store: Any = None
+
+    @property
+    def li_store(self) -> Any:
+        """llama-index's ChromaVectorStore over this collection, made on first write."""
+        if self._li_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._li_store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._li_store
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ChromaStore:
@@ -143,26 +153,22 @@ class ChromaStore(VectorStore):
                 out += self.collection.get(where={"doc_id": {"$in": list(batch)}}, include=[])["ids"]
         return out
 
-    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Return (chunk id, cosine similarity) of the k nearest chunks, optionally within some documents."""
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-            VectorStoreQuery,
-        )
+    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None, total: int | None = None) -> list[tuple[str, float]]:
+        """Return (chunk id, cosine similarity) of the k nearest chunks, optionally within some documents.
 
-        filters = None
+        `total` is the number of chunks stored, when the caller knows it (saves a count call).
+        """
+        where = None
         if doc_ids is not None:
             if not doc_ids:
                 return []
-            filters = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=list(doc_ids), operator=FilterOperator.IN)])
-        k = min(k, max(self.count(), 1))
+            where = {"doc_id": {"$in": list(doc_ids)}}
+        k = min(k, max(self.count() if total is None else total, 1))
         with store_errors(self.settings, "query"):
-            res = self.li_store.query(
-                VectorStoreQuery(query_embedding=list(map(float, vector)), similarity_top_k=k, filters=filters))
-        # ChromaVectorStore reports exp(-distance); with cosine space distance = 1 - cos, so undo it here.
-        return [(i, 1.0 + math.log(max(s, 1e-12))) for i, s in zip(res.ids or [], res.similarities or [], strict=True)]
+            res = self.collection.query(query_embeddings=[[float(x) for x in vector]], n_results=k, where=where,
+                                        include=["distances"])
+        # The collection's space is cosine, where Chroma's distance is 1 - cosine similarity.
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0], strict=True)]
 
     def all(self) -> list[StoredChunk]:
         """Return every chunk (without vectors), for rebuilding the lexical index and citations."""

@@ -35,6 +35,9 @@ def test_compare_cites_each_report(bot):
     res = bot.answer("青海和辽宁2022年GDP增长目标各是多少")
     assert {c.region for c in res.citations} == {"青海省", "辽宁省"}
     assert "5.5%左右" in res.text and "5.5%以上" in res.text
+    # retrieval ran once per region, each ranking inside its own report
+    regions = [{bot.index.chunks[cid].metadata["region"] for cid in ranked} for ranked in res.retrieved]
+    assert sorted(map(sorted, regions)) == [["辽宁省"], ["青海省"]]
 
 
 def test_target_not_confused_with_result(bot):
