@@ -79,7 +79,14 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
 
             log.info("loading embedding model %s", self.name)
-            self._model = SentenceTransformer(self.name, device=self.device)
+            try:
+                self._model = SentenceTransformer(self.name, device=self.device)
+            except OSError as err:  # no such folder, or a hub name with no hub access
+                reason = (str(err).strip().splitlines() or [type(err).__name__])[0]
+                raise FileNotFoundError(
+                    f"cannot load the embedding model {self.name!r}: {reason.rstrip('.')}. Give a local model folder "
+                    "(--model / RAG_MODEL), or leave the setting out to use the provisioned default."
+                ) from err
         return self._model
 
     def _fast(self) -> OnnxQueryEncoder | None:
