@@ -64,6 +64,7 @@ class Assistant:
         self._index: Index | None = None
         self._reports: list[ReportInfo] = []
         self._idf: dict[str, float] = {}
+        self._texts: list[str] | None = None  # every passage text, for word rarities; dropped on reload
         # Answers read the in-memory index while ingest/remove rewrite it: one lock keeps threads apart.
         self._guard = threading.RLock()
 
@@ -78,7 +79,7 @@ class Assistant:
 
     def _reload_reports(self) -> None:
         """Refresh the report list query understanding uses (and forget word rarities)."""
-        self._idf = {}
+        self._idf, self._texts = {}, None
         self._reports = [
             ReportInfo(d.doc_id, str(d.meta.get("region", "")), tuple(d.meta.get("aliases") or ()),
                        d.meta.get("year"), d.meta.get("plan_year"), d.meta.get("review_year"))
@@ -192,7 +193,9 @@ class Assistant:
             return prior
         word = group[0]
         if word not in self._idf:
-            texts = self.index.chunk_texts()
+            if self._texts is None:
+                self._texts = self.index.chunk_texts()
+            texts = self._texts
             df = sum(word in t for t in texts)
             self._idf[word] = 0.5 + math.log((len(texts) + 1) / (df + 1))
         return self._idf[word]
