@@ -45,10 +45,11 @@ def _phase_build(index_dir: str) -> dict:
 def _phase_cold(index_dir: str, started: float) -> dict:
     """Open an existing index in a fresh process and answer one question."""
     from rag import Assistant
+    from rag.query_encoder import HEAVY_MODULES
 
     res = Assistant(index_dir=index_dir).answer("焦作解放区2022年GDP目标")
     took = time.time() - started
-    heavy = [m for m in ("torch", "sentence_transformers", "llama_index.core") if m in sys.modules]
+    heavy = [m for m in HEAVY_MODULES if m in sys.modules]
     return {"cold_first_answer_s": took, "answered": res.answered, "peak_mb": _peak_mb(), "heavy_imports": heavy}
 
 

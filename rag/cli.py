@@ -39,13 +39,13 @@ def _out(text: str) -> None:
 def cmd_provision(args: argparse.Namespace) -> int:
     """Provision the default embedding model and its ONNX query encoder (each skipped when present)."""
     from rag.embedding import SentenceTransformerEmbedder, provision_default_model
-    from rag.query_encoder import OnnxQueryEncoder
+    from rag.query_encoder import fresh_export
     from rag.settings import DEFAULT_MODEL_DIR
 
     settings = _settings(args)
     if settings.model == str(DEFAULT_MODEL_DIR):
         provision_default_model()
-    if OnnxQueryEncoder.load(settings.model) is None:
+    if fresh_export(settings.model) is None:  # checked first: exporting loads the whole model
         SentenceTransformerEmbedder(settings.model, settings.device).export_for_queries()
     else:
         log.info("query encoder for %s already exported", settings.model)

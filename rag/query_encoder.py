@@ -24,7 +24,8 @@ import numpy as np
 
 from rag.settings import DEFAULT_MODEL_DIR
 
-__all__ = ["OnnxQueryEncoder", "export_query_encoder", "export_dir_for", "model_fingerprint", "embedding_dimension"]
+__all__ = ["OnnxQueryEncoder", "export_query_encoder", "export_dir_for", "fresh_export", "model_fingerprint",
+           "embedding_dimension", "HEAVY_MODULES"]
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ EXPORT_ROOT = DEFAULT_MODEL_DIR.parent / "onnx"
 FORMAT = 1  # bump when the export layout changes
 MAX_DIFF = 1e-4  # largest element-wise difference from the model's own vectors that the check accepts
 PROBES = ["焦作解放区2022年GDP目标", "  义马市规上工业增加值增长多少？ ", "一、2022年工作回顾\n全年地区生产总值增长6.5%。", "GDP", "长" * 700]
+# What a process that only answers questions never needs to import, thanks to the export.
+HEAVY_MODULES = ("torch", "transformers", "sentence_transformers", "llama_index.core")
 _WEIGHT_FILES = re.compile(r"\.(json|txt|bin|safetensors|model)$")
 
 
@@ -54,14 +57,26 @@ def model_fingerprint(model: str) -> str:
     return h.hexdigest()
 
 
+def fresh_export(model: str) -> dict[str, Any] | None:
+    """The export record of a model if its export was made by this code from the model's current files; else None."""
+    folder = export_dir_for(model)
+    try:
+        info = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if info.get("format") != FORMAT or info.get("fingerprint") != model_fingerprint(model):
+        log.info("query encoder export at %s is stale; run `rag provision` to rebuild it", folder)
+        return None
+    return info
+
+
 class OnnxQueryEncoder:
     """Encodes a few texts exactly as the exported sentence-transformers model would, on one thread."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, info: dict[str, Any]) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        info = json.loads((folder / "export.json").read_text(encoding="utf-8"))
         self.input_names: list[str] = info["input_names"]
         self.prompt: str = info.get("prompt") or ""
         self.dimension: int = int(info["dimension"])
@@ -76,16 +91,12 @@ class OnnxQueryEncoder:
     @classmethod
     def load(cls, model: str) -> OnnxQueryEncoder | None:
         """Open the export of a model if there is one made from its current files; else None."""
+        info = fresh_export(model)
+        if info is None:
+            return None
         folder = export_dir_for(model)
         try:
-            info = json.loads((folder / "export.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if info.get("format") != FORMAT or info.get("fingerprint") != model_fingerprint(model):
-            log.info("query encoder export at %s is stale; run `rag provision` to rebuild it", folder)
-            return None
-        try:
-            return cls(folder)
+            return cls(folder, info)
         except Exception as err:  # a damaged export must never stop answering: the model itself still works
             log.warning("cannot open the query encoder export at %s (%s); using the model itself", folder, err)
             return None
@@ -103,20 +114,16 @@ class OnnxQueryEncoder:
 def export_query_encoder(st_model: Any, model: str) -> Path | None:
     """Export a loaded SentenceTransformer to ONNX for questions, verify it, and return its folder (None if it cannot)."""
     folder = export_dir_for(model)
-    fingerprint = model_fingerprint(model)
-    try:
-        if json.loads((folder / "export.json").read_text(encoding="utf-8")).get("fingerprint") == fingerprint:
-            log.info("query encoder already exported at %s", folder)
-            return folder
-    except (OSError, ValueError):
-        pass
+    if fresh_export(model) is not None:
+        log.info("query encoder already exported at %s", folder)
+        return folder
     staging = folder.with_name(folder.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         info = _export(st_model, staging)
-        info.update(format=FORMAT, model=model, fingerprint=fingerprint)
-        diff = _max_difference(st_model, staging, info)
+        info.update(format=FORMAT, model=model, fingerprint=model_fingerprint(model))
+        diff = _max_difference(st_model, OnnxQueryEncoder(staging, info))
         if diff > MAX_DIFF:
             raise ValueError(f"exported vectors differ from the model's by up to {diff:.2g}")
         info["max_difference"] = diff
@@ -169,10 +176,8 @@ def embedding_dimension(st_model: Any) -> int:
     return int(getter())
 
 
-def _max_difference(st_model: Any, folder: Path, info: dict[str, Any]) -> float:
+def _max_difference(st_model: Any, enc: OnnxQueryEncoder) -> float:
     """Largest element-wise difference between the export's vectors and the model's own, on probe texts."""
-    (folder / "export.json").write_text(json.dumps(info), encoding="utf-8")
-    enc = OnnxQueryEncoder(folder)
     ref = np.asarray(st_model.encode(PROBES, normalize_embeddings=True, convert_to_numpy=True), dtype=np.float32)
     one_by_one = np.vstack([enc.encode([p]) for p in PROBES])
     return float(max(np.abs(one_by_one - ref).max(), np.abs(enc.encode(PROBES) - ref).max()))
