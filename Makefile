@@ -33,10 +33,10 @@ eval: setup       ## the evaluation suite with baselines; writes eval/results.js
 	$(BIN)/rag eval
 
 bench: setup      ## speed and memory figures; writes bench/results.json
-	$(BIN)/python -m rag.bench
+	$(BIN)/python -m bench.run
 
 scale-bench: setup ## how build time, size, memory, latency and hit@5 grow (14 and 100 reports; add 1000 for the full run, ~25 min)
-	$(BIN)/python -m rag.scale_bench --sizes 14,100
+	$(BIN)/python -m bench.scale --sizes 14,100
 
 lint: setup
 	$(BIN)/ruff check rag ui eval tests

@@ -13,17 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from eval.embedcache import CachingEmbedder
 from eval.metrics import K, Outcome
-from rag.settings import PROJECT_ROOT, Settings
+from rag.settings import Settings
 
 __all__ = ["SYSTEMS", "SystemSpec", "CachingEmbedder", "PipelineSystem", "StockSystem", "open_system", "index_code_digest"]
 
 STOCK = "llamaindex-stock"
+_RAG = Path(__file__).resolve().parent.parent / "rag"
+_VOCABULARY = _RAG / "vocabulary.toml"
 # Settings and modules whose change makes a built index stale.
 _INDEX_FIELDS = ("model", "collection", "chunk_max_chars", "chunk_min_chars", "use_breadcrumbs")
-_INDEX_MODULES = ("loading", "cleaning", "metadata", "places", "chunking", "index", "lexical", "store")
+_INDEX_PACKAGES = ("ingest", "index")  # the code that shapes what an index holds
 
 
 @dataclass(frozen=True)
@@ -48,61 +49,6 @@ SYSTEMS: dict[str, SystemSpec] = {s.name: s for s in [
 ]}
 
 
-class CachingEmbedder:
-    """Wraps an embedder: passage vectors persist on disk by text, query vectors are reused only inside `reusing()`."""
-
-    def __init__(self, inner: Any, store: Path | None = None) -> None:
-        self.inner, self.name, self.store = inner, inner.name, store
-        self.dimension = int(inner.dimension)  # loads the model once, here
-        self._queries: dict[str, np.ndarray] = {}
-        self._passages: dict[str, np.ndarray] = {}
-        self._reuse, self._dirty = False, False
-        self.counts = {"embedded": 0, "reused": 0}  # passage vectors computed / served from the disk cache
-        if store is not None and store.exists():
-            with np.load(store) as data:
-                self._passages = dict(zip(data["keys"].tolist(), data["vecs"], strict=True))
-
-    @classmethod
-    def in_folder(cls, inner: Any, folder: Path) -> CachingEmbedder:
-        """Wrap an embedder with its passage-vector cache in folder (one file per model)."""
-        return cls(inner, folder / f"embeddings-{_digest([inner.name])}.npz")
-
-    @contextmanager
-    def reusing(self) -> Iterator[None]:
-        """Serve remembered query vectors, so retrieval-only passes do not re-embed (timed answers never do)."""
-        self._reuse = True
-        try:
-            yield
-        finally:
-            self._reuse = False
-
-    def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Return L2-normalised embeddings; batches (index builds) go through the disk cache."""
-        if len(texts) == 1:
-            if not (self._reuse and texts[0] in self._queries):
-                self._queries[texts[0]] = self.inner.embed(texts, show_progress)[0]
-            return self._queries[texts[0]][None, :]
-        keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
-        todo = sorted({i for i, k in enumerate(keys) if k not in self._passages})
-        if todo:
-            vecs = self.inner.embed([texts[i] for i in todo], show_progress)
-            self._passages.update((keys[i], v) for i, v in zip(todo, vecs, strict=True))
-            self._dirty = True
-        self.counts["embedded"] += len(todo)
-        self.counts["reused"] += len(texts) - len(todo)
-        return np.stack([self._passages[k] for k in keys]).astype(np.float32)
-
-    def save(self) -> None:
-        """Write the passage vectors to the disk cache if new ones were computed."""
-        if self.store is None or not self._dirty:
-            return
-        tmp = self.store.with_suffix(".tmp.npz")
-        keys = list(self._passages)
-        np.savez(tmp, keys=np.array(keys), vecs=np.stack([self._passages[k] for k in keys]))
-        tmp.replace(self.store)
-        self._dirty = False
-
-
 def _digest(parts: Sequence[Any]) -> str:
     """A short stable hash of JSON-able parts."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
@@ -111,7 +57,8 @@ def _digest(parts: Sequence[Any]) -> str:
 @functools.cache
 def index_code_digest() -> str:
     """Hash of the indexing modules' source, read once per process so one run keys every index alike."""
-    return _digest([(m, (PROJECT_ROOT / "rag" / f"{m}.py").read_text(encoding="utf-8")) for m in _INDEX_MODULES])
+    files = sorted(p for pkg in _INDEX_PACKAGES for p in (_RAG / pkg).glob("*.py"))
+    return _digest([(p.name, p.read_text(encoding="utf-8")) for p in files] + [_VOCABULARY.read_text(encoding="utf-8")])
 
 
 def _corpus_digest(corpus_dir: Path) -> list[tuple[str, str]]:
@@ -176,10 +123,10 @@ class PipelineSystem:
     def run(self, turns: Sequence[str]) -> Outcome:
         """Answer the last turn (earlier turns are history); its retrieval rankings feed the retrieval metrics."""
         t = time.perf_counter()
-        ans = self.bot.answer(turns[-1], history=list(turns[:-1]))
+        trace = self.bot.trace(turns[-1], history=list(turns[:-1]))
         latency = time.perf_counter() - t
-        chunks = self.bot.index.chunks
-        rankings = [[(str(chunks[cid].metadata.get("doc_id")), chunks[cid].text) for cid in ranked[:K]] for ranked in ans.retrieved]
+        ans, chunks = trace.answer, self.bot.index.chunks
+        rankings = [[(str(chunks[cid].metadata.get("doc_id")), chunks[cid].text) for cid in g.ranking[:K]] for g in trace.groups]
         cites = [{"doc_id": c.doc_id, "section": c.section} for c in ans.citations]
         return Outcome(ans.text, ans.answered, [(c.doc_id, c.text) for c in ans.citations], rankings, latency,
                        {"citations": cites, "standalone": ans.question, "reason": ans.reason})

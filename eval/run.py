@@ -80,8 +80,8 @@ def evaluate(items: list[dict[str, Any]], systems: Sequence[str], embedder: Any 
              cache_root: Path = EVAL_DIR / ".cache", default_index_dir: Path | None = None) -> dict[str, Any]:
     """Run the named systems over the items; return metrics per system and per-item records."""
     import rag.assistant
-    import rag.loading  # noqa: F401 - import all of the pipeline now, then snapshot its indexing code
-    from rag.embedding import SentenceTransformerEmbedder
+    import rag.ingest.loading  # noqa: F401 - import all of the pipeline now, then snapshot its indexing code
+    from rag.index.embedding import SentenceTransformerEmbedder
     from rag.settings import Settings
 
     started = time.perf_counter()

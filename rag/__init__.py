@@ -1,7 +1,12 @@
 """Question answering over Chinese government work reports, with cited passages."""
 
-from rag.answering import Answer, Citation
-from rag.assistant import Assistant, answer
+from rag.ask.answering import Answer, Citation
+from rag.ask.catalogue import Holding
+from rag.assistant import Assistant, Trace, answer
+from rag.index.index import IndexBusyError
+from rag.index.store import StoreError
+from rag.ingest.loading import DocumentError
 from rag.settings import Settings
 
-__all__ = ["answer", "Assistant", "Answer", "Citation", "Settings"]
+__all__ = ["answer", "Assistant", "Answer", "Citation", "Holding", "Trace", "Settings",
+           "IndexBusyError", "StoreError", "DocumentError"]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from rag.settings import Settings
+from rag.settings import LOCK_FILE, Settings, set_runtime_env
 
 __all__ = ["main"]
 
@@ -38,8 +37,8 @@ def _out(text: str) -> None:
 
 def cmd_provision(args: argparse.Namespace) -> int:
     """Provision the default embedding model and its ONNX query encoder (each skipped when present)."""
-    from rag.embedding import SentenceTransformerEmbedder, provision_default_model
-    from rag.query_encoder import fresh_export
+    from rag.index.embedding import SentenceTransformerEmbedder, provision_default_model
+    from rag.index.query_encoder import fresh_export
     from rag.settings import DEFAULT_MODEL_DIR
 
     settings = _settings(args)
@@ -54,7 +53,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 def _parse_sets(pairs: list[str] | None) -> dict[str, Any] | None:
     """Turn --set KEY=VALUE flags into checked metadata overrides (None when there are none)."""
-    from rag.index import check_overrides
+    from rag.index.index import check_overrides
 
     if not pairs:
         return None
@@ -70,17 +69,17 @@ def _clear_index_dir(index_dir: Path) -> None:
 
     from filelock import FileLock, Timeout
 
-    from rag.index import IndexBusyError
+    from rag import IndexBusyError
 
     index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / ".ingest.lock"))
+    lock = FileLock(str(index_dir / LOCK_FILE))
     try:
         lock.acquire(timeout=0)
     except Timeout:
         raise IndexBusyError(f"another ingest is writing to {index_dir}; wait for it to finish before --rebuild") from None
     try:
         for child in index_dir.iterdir():
-            if child.name != ".ingest.lock":
+            if child.name != LOCK_FILE:
                 shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
     finally:
         lock.release()
@@ -107,6 +106,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _out(f"  skipped {reason}")  # the reason names the file
     for doc, what in s.warnings:
         _out(f"  {doc}: {what} (set it with --set key=value)")
+    for doc, why in s.flagged:
+        _out(f"  {doc}: flagged: {why}")
     _out(json.dumps(bot.stats(), ensure_ascii=False))
     return 0
 
@@ -123,6 +124,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     _out(res.text)
     for i, c in enumerate(res.citations, 1):
         _out(f"[{i}] {c.report} | {c.section}\n    {c.quote}")
+    if res.holdings:
+        _out("资料中相近的报告：" + "、".join(h.label() for h in res.holdings))
     return 0 if res.answered else 1
 
 
@@ -151,25 +154,33 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_manifest(args: argparse.Namespace) -> int:
     """Write corpus/manifest.json: the metadata read from every corpus report."""
-    from rag.manifest import write_manifest
+    from rag.ingest.manifest import write_manifest
 
     path = write_manifest(Path(args.corpus or Settings.from_env().corpus_dir))
     _out(f"wrote {path}")
     return 0
 
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Run the evaluation suite."""
-    from eval.run import main as eval_main
+def _edge(module: str, what: str) -> Any:
+    """Import a part that lives outside the library (the evaluation, the UI), or say how to get it."""
+    import importlib
 
-    return int(eval_main(args.eval_args or []))
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as err:
+        missing = err.name or module
+        raise SystemExit(f"error: `rag {what}` needs {missing!r}, which is not installed; "
+                         f"install the project with its extras: pip install -e '.[test]' (from a checkout)") from None
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run the evaluation suite (the corpus gold set, then the dev-reports track when its folder is present)."""
+    return int(_edge("eval.run", "eval").main(args.eval_args or []))
 
 
 def cmd_ui(args: argparse.Namespace) -> int:
     """Start the chat web UI."""
-    from ui.app import launch
-
-    launch(settings=_settings(args), host=args.host, port=args.port, share=args.share)
+    _edge("ui.app", "ui").launch(settings=_settings(args), host=args.host, port=args.port, share=args.share)
     return 0
 
 
@@ -191,8 +202,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("paths", nargs="*")
     s.add_argument("--set", action="append", metavar="KEY=VALUE", help="override metadata, e.g. --set region=运城市")
     s.add_argument("--rebuild", action="store_true", help="delete the index folder first")
-    s.add_argument("--batch-docs", type=int, default=16, metavar="N",
-                   help="documents written per batch (default 16; a kill loses at most one batch of work)")
+    s.add_argument("--batch-docs", type=int, default=Settings.batch_docs, metavar="N",
+                   help=f"documents written per batch (default {Settings.batch_docs}; a kill loses at most one batch of work)")
     s.add_argument("-q", "--quiet", action="store_true")
     s.set_defaults(func=cmd_ingest)
     s = sub.add_parser("ask", parents=[common], help="ask a question")
@@ -221,10 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `rag` command."""
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from rag.index import IndexBusyError, StoreError
-    from rag.loading import DocumentError
+    set_runtime_env()
+    from rag import DocumentError, IndexBusyError, StoreError
 
     try:
         return int(args.func(args))

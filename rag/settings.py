@@ -1,18 +1,36 @@
-"""One settings object for the whole pipeline, read from the environment once."""
+"""One settings object for the whole pipeline, read from the environment once, plus where data lives."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Settings", "PROJECT_ROOT", "DEFAULT_MODEL_DIR"]
+__all__ = ["Settings", "DEFAULT_MODEL_DIR", "data_home", "runtime_env", "set_runtime_env", "LOCK_FILE"]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODEL_DIR = PROJECT_ROOT / "models" / "m3e-small"
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+LOCK_FILE = ".ingest.lock"  # inside the index folder: one writer at a time
 
+
+def _in_checkout() -> bool:
+    """True when the package runs from a source checkout (pyproject.toml beside it), not an installed wheel."""
+    return (_PACKAGE_PARENT / "pyproject.toml").exists() and (_PACKAGE_PARENT / "rag").is_dir()
+
+
+def data_home() -> Path:
+    """Where indexes and models live by default: the checkout, or the user's data folder for an installed wheel."""
+    if env := os.environ.get("RAG_HOME"):
+        return Path(env)
+    if _in_checkout():
+        return _PACKAGE_PARENT
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("gov-report-rag", appauthor=False))
+
+
+DEFAULT_MODEL_DIR = data_home() / "models" / "m3e-small"
 
 # Environment variable → (settings field, conversion).
 _ENV: dict[str, tuple[str, Any]] = {
@@ -20,15 +38,17 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RAG_CHROMA_HOST": ("chroma_host", str), "RAG_CHROMA_PORT": ("chroma_port", int),
     "RAG_CHROMA_TOKEN": ("chroma_token", str), "RAG_COLLECTION": ("collection", str),
     "RAG_FAST_QUERIES": ("fast_queries", lambda v: v.strip().lower() not in ("0", "false", "no", "off")),
+    "RAG_DEV_REPORTS": ("dev_reports_dir", Path),
 }
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where things live and how the pipeline is tuned; every field has a sensible default."""
+    """Where things live, every limit, and how the pipeline is tuned; every field has a sensible default."""
 
-    index_dir: Path = PROJECT_ROOT / "data" / "index"
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = field(default_factory=lambda: data_home() / "data" / "index")
+    corpus_dir: Path = field(default_factory=lambda: data_home() / "corpus")
+    dev_reports_dir: Path = field(default_factory=lambda: data_home().parent / "shared" / "dev_reports")
     model: str = str(DEFAULT_MODEL_DIR)
     device: str = "cpu"
     fast_queries: bool = True  # embed questions with the model's ONNX export (made by `rag provision`) when present
@@ -36,19 +56,27 @@ class Settings:
     chroma_host: str | None = None
     chroma_port: int = 8000
     chroma_token: str | None = None
+    # ingest
     chunk_max_chars: int = 360
     chunk_min_chars: int = 60
+    batch_docs: int = 16                     # documents written per store batch
+    embed_batch_size: int = 32
+    max_file_bytes: int = 20 * 1024 * 1024   # the loader's and the upload box's limit
+    # retrieval
     dense_top_k: int = 30
     lexical_top_k: int = 30
     fusion: str = "rrf"
     rrf_k: int = 60
     top_k: int = 10
-    scan_max_docs: int = 3
+    scan_max_docs: int = 3                   # a question scoped to this many reports reads all their passages
+    # answering
+    max_question_chars: int = 500
+    nearby_limit: int = 6                    # reports named in a refusal as "held nearby"
+    # ablations
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True
     use_dense: bool = True
     use_lexical: bool = True
-    max_question_chars: int = 500
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -56,8 +84,9 @@ class Settings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {field: cast(env[var]) for var, (field, cast) in _ENV.items() if env.get(var)}
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if "index_dir" in values:
-            values["index_dir"] = Path(values["index_dir"])
+        for key in ("index_dir", "corpus_dir", "dev_reports_dir"):
+            if key in values:
+                values[key] = Path(values[key])
         return cls(**values)
 
     def with_(self, **changes: Any) -> Settings:
@@ -68,3 +97,17 @@ class Settings:
     def uses_server(self) -> bool:
         """True when the vector store is a Chroma server rather than an embedded folder."""
         return bool(self.chroma_host)
+
+
+def runtime_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment a process of this project runs with: no model hub, quiet tokenizers."""
+    env = dict(os.environ if base is None else base)
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return env
+
+
+def set_runtime_env() -> None:
+    """Apply runtime_env() to this process (entry points call it once, before heavy imports)."""
+    for key, value in runtime_env().items():
+        os.environ.setdefault(key, value)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_width", "fold", "is_cjk", "CJK"]
+__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "split_sentences"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
-_CJK_RE = re.compile(f"[{CJK}]")
+CJK_RE = re.compile(f"[{CJK}]")
+_CJK_RE = CJK_RE
+CN_NUM = "〇零○一二两三四五六七八九十百"  # characters of a number written in Chinese
 
 # Full-width ASCII letters, digits and number signs become half-width, so that
 # "８％" and "8%" match; Chinese punctuation stays full-width.
@@ -58,3 +60,43 @@ def normalize_width(text: str) -> str:
 def fold(text: str) -> str:
     """Return a matching key: width-normalised with all whitespace removed."""
     return _WS_RE.sub("", normalize_width(text))
+
+
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(text: str) -> int | None:
+    """Convert '2022', '二〇一九', '十五', '二十七', '一百二十' or '七' to an int; None if it is not a number."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CN_DIGITS and c not in "十百" for c in text):
+        return None
+    if "百" in text:
+        hundreds, _, rest = text.partition("百")
+        h = _CN_DIGITS.get(hundreds, 1) if hundreds else 1
+        rest = rest.lstrip("零〇")
+        tail = cn_to_int(rest if "十" in rest or len(rest) != 1 else rest) if rest else 0
+        return h * 100 + (tail or 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+_SENT = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」）)]*|\n|$)")
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Return (start, end) spans of the sentences in text, shifted by offset."""
+    spans = []
+    for m in _SENT.finditer(text):
+        s, e = m.start(), m.end()
+        while s < e and text[s] in " \n":
+            s += 1
+        while e > s and text[e - 1] in " \n":
+            e -= 1
+        if e > s:
+            spans.append((offset + s, offset + e))
+    return spans

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.chunking import chunk_report  # noqa: E402
-from rag.cleaning import clean_text  # noqa: E402
-from rag.metadata import extract_metadata  # noqa: E402
-from rag.places import gazetteer  # noqa: E402
+from rag.ingest.chunking import chunk_report  # noqa: E402
+from rag.ingest.cleaning import clean_text  # noqa: E402
+from rag.ingest.metadata import extract_metadata  # noqa: E402
+from rag.ingest.places import gazetteer  # noqa: E402
 
 # Characters for made-up place names: common in real names, so the names look plausible, but the pairs
 # below are checked against the gazetteer so none is a real place.

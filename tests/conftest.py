@@ -57,8 +57,8 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def ui_url(bot):
     """The chat UI served in-process on a free local port."""
-    from ui.app import launch
+    from ui.app import start
 
-    demo = launch(bot=bot, port=free_port(), block=False)
+    demo = start(bot, port=free_port())
     yield demo.local_url
     demo.close()

@@ -1,7 +1,9 @@
 """The extractive answerer on hand-made passages: quoting, intent guards, refusals."""
 
-from rag.answering import ExtractiveAnswerer, Passage
-from rag.query import ReportInfo, understand
+from rag.ask.answering import ExtractiveAnswerer
+from rag.ask.catalogue import ReportInfo
+from rag.ask.query import understand
+from rag.ask.retrieval import Passage, PassageGroup
 
 REPORTS = [ReportInfo("yc", "运城市", ("运城市", "运城"), 2023, 2023, 2022)]
 
@@ -13,7 +15,7 @@ def passage(text: str, section: str, cid: str = "yc:1") -> Passage:
 
 def answer(question: str, *passages: Passage):
     q = understand(question, REPORTS)
-    return ExtractiveAnswerer().answer(q, [("", list(passages))])
+    return ExtractiveAnswerer().answer(q, [PassageGroup("", list(passages))])
 
 
 def test_quotes_the_target_verbatim():

@@ -1,7 +1,7 @@
 """Section chunking follows each report's own structure."""
 
-from rag.chunking import chunk_report
-from rag.cleaning import clean_text
+from rag.ingest.chunking import chunk_report
+from rag.ingest.cleaning import clean_text
 
 
 def chunks_of(raw_report, doc_id):

@@ -1,6 +1,6 @@
 """Cleaning and width normalisation on real report text."""
 
-from rag.cleaning import clean_text
+from rag.ingest.cleaning import clean_text
 from rag.text import fold, normalize_width
 
 

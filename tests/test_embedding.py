@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rag.cli import main
-from rag.embedding import SentenceTransformerEmbedder
+from rag.index.embedding import SentenceTransformerEmbedder
 
 
 @pytest.mark.integration

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from eval.embedcache import CachingEmbedder
 from rag import Assistant
-from rag.index import ORPHAN_GRACE_S
-from rag.scale_bench import CachedEmbedder
-from rag.store import StoredChunk, StoreError
+from rag.index.index import ORPHAN_GRACE_S
+from rag.index.store import StoredChunk, StoreError
 
 pytestmark = pytest.mark.integration
 
@@ -164,7 +164,7 @@ def test_two_ingests_at_once(tmp_path: Path) -> None:
 @pytest.fixture()
 def small_bot(tmp_path: Path) -> Assistant:
     """An index of the Yuncheng report, built in this process with the real model."""
-    bot = Assistant(index_dir=tmp_path / "index", embedder=CachedEmbedder(Assistant().embedder))
+    bot = Assistant(index_dir=tmp_path / "index", embedder=CachingEmbedder(Assistant().embedder, cache_queries=True))
     bot.ingest([copy_reports(tmp_path / "docs", ["002_yuncheng_abstract"])])
     return bot
 

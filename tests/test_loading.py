@@ -1,4 +1,4 @@
-"""Tests for rag.loading: encodings, formats, bad input and folder walking."""
+"""Tests for rag.ingest.loading: encodings, formats, bad input and folder walking."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.loading import (
+from rag.ingest.loading import (
     SUPPORTED_SUFFIXES,
     DocumentError,
     LoadedDocument,

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from rag.cleaning import clean_text
-from rag.metadata import cn_to_int, extract_metadata
+from rag.ingest.cleaning import clean_text
+from rag.ingest.metadata import extract_metadata
+from rag.text import cn_to_int
 
 
 def meta_of(raw_report, doc_id):
@@ -24,8 +25,8 @@ def test_cn_numbers():
     "doc_id, region, level, year, plan_year, speaker",
     [
         ("004_jiefang", "焦作市解放区", "区", 2022, 2022, "千怀贵"),
-        ("000_yima", "义马市", "市", 2023, 2023, "袁锐锋"),
-        ("001_houma", "侯马市", "市", 2024, 2024, "尹明星"),
+        ("000_yima", "义马市", "县级市", 2023, 2023, "袁锐锋"),
+        ("001_houma", "侯马市", "县级市", 2024, 2024, "尹明星"),
         ("003-02_dongli", "东丽区", "区", 2021, 2022, "贾堤"),
         ("003-05_qinghai", "青海省", "省", 2022, 2022, "信长星"),
         ("003-06_chenzhou", "郴州市", "市", 2021, 2022, "吴巨培"),
@@ -45,11 +46,14 @@ def test_text_beats_site_title(raw_report):
     assert any("2022" in c for c in m.conflicts)
 
 
-def test_region_found_inside_text(raw_report):
-    """The 运城 abstract names its city only in the prose."""
+def test_most_mentioned_place_is_not_the_region(raw_report, corpus_dir):
+    """The 运城 abstract names its city only in the prose: the text leaves the region missing; the folder's sidecar supplies it."""
+    from rag.ingest.manifest import build_manifest
+
     m = meta_of(raw_report, "002_yuncheng_abstract")
-    assert m.region == "运城市" and m.session == "第五届人民代表大会第三次会议"
-    assert "speaker" in m.missing
+    assert m.region == "" and "region" in m.missing and m.session == "第五届人民代表大会第三次会议"
+    entry = next(e for e in build_manifest(corpus_dir) if e["doc_id"] == "002_yuncheng_abstract")
+    assert entry["region"] == "运城市" and entry["sources"]["region"] == "sidecar"
 
 
 def test_garbled_date_recorded(raw_report):
@@ -67,7 +71,7 @@ def test_aliases_skip_common_words(raw_report):
 
 def test_manifest_is_current(corpus_dir):
     """The committed manifest matches what the code reads now (run `rag manifest` to refresh)."""
-    from rag.manifest import build_manifest
+    from rag.ingest.manifest import build_manifest
 
     committed = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
     assert committed == build_manifest(corpus_dir)

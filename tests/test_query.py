@@ -2,7 +2,8 @@
 
 import pytest
 
-from rag.query import ReportInfo, resolve_followup, understand
+from rag.ask.catalogue import ReportInfo
+from rag.ask.query import resolve_followup, understand
 
 REPORTS = [
     ReportInfo("004_jiefang", "焦作市解放区", ("焦作市解放区", "焦作解放区", "解放区"), 2022, 2022, 2021),

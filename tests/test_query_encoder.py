@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import query_encoder
-from rag.embedding import SentenceTransformerEmbedder
-from rag.query_encoder import OnnxQueryEncoder, export_dir_for, model_fingerprint
+from rag.index import query_encoder
+from rag.index.embedding import SentenceTransformerEmbedder
+from rag.index.query_encoder import OnnxQueryEncoder, export_dir_for, model_fingerprint
 from rag.settings import DEFAULT_MODEL_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,7 +60,7 @@ def test_export_gives_the_models_vectors() -> None:
 def test_cold_answer_loads_neither_torch_nor_llama_index(built_index_dir: Path) -> None:
     """A process that only answers from an existing index skips the heavy imports (the cold-start budget)."""
     code = (
-        "import sys, json; from rag import Assistant; from rag.query_encoder import HEAVY_MODULES\n"
+        "import sys, json; from rag import Assistant; from rag.index.query_encoder import HEAVY_MODULES\n"
         f"res = Assistant(index_dir={str(built_index_dir)!r}).answer('焦作解放区2022年GDP目标')\n"
         "heavy = [m for m in HEAVY_MODULES if m in sys.modules]\n"
         "print(json.dumps({'text': res.text, 'heavy': heavy}, ensure_ascii=False))\n"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import free_port
 
+from eval.embedcache import CachingEmbedder
 from rag import Assistant, Settings
-from rag.scale_bench import CachedEmbedder
-from rag.store import StoreError
+from rag.index.store import StoreError
 
 pytestmark = [pytest.mark.server, pytest.mark.integration]
 
@@ -110,9 +110,9 @@ def token_proxy(server: int) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def embedder() -> CachedEmbedder:
+def embedder() -> CachingEmbedder:
     """The real embedding model, remembering vectors across tests."""
-    return CachedEmbedder(Assistant().embedder)
+    return CachingEmbedder(Assistant().embedder, cache_queries=True)
 
 
 def server_env(monkeypatch: pytest.MonkeyPatch, port: int, index_dir: Path, collection: str) -> None:
@@ -147,7 +147,7 @@ def test_settings_from_env_and_flags() -> None:
 
 
 def test_pipeline_against_server(server: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 embedder: CachedEmbedder) -> None:
+                                 embedder: CachingEmbedder) -> None:
     """Ingest, answer, re-ingest, change and remove reports with Chroma as a server."""
     server_env(monkeypatch, server, tmp_path / "index", "pipeline")
     docs = tmp_path / "docs"
@@ -184,7 +184,7 @@ def test_pipeline_against_server(server: int, tmp_path: Path, monkeypatch: pytes
 
 
 def test_second_process_other_index_dir(server: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        embedder: CachedEmbedder) -> None:
+                                        embedder: CachingEmbedder) -> None:
     """A second process with its own RAG_INDEX_DIR answers from the server, rebuilding lexical from its contents."""
     server_env(monkeypatch, server, tmp_path / "writer", "shared")
     writer = Assistant(settings=Settings.from_env(), embedder=embedder)
@@ -214,7 +214,7 @@ def test_cli_flags_select_the_server(server: int, tmp_path: Path) -> None:
     assert refused.returncode == 2 and "use `rag remove`" in refused.stderr
 
 
-def test_token_is_sent(token_proxy: int, tmp_path: Path, embedder: CachedEmbedder) -> None:
+def test_token_is_sent(token_proxy: int, tmp_path: Path, embedder: CachingEmbedder) -> None:
     """The token travels as `Authorization: Bearer`; a missing or wrong token is a clear StoreError."""
     base = Settings(index_dir=tmp_path / "index", chroma_host="127.0.0.1", chroma_port=token_proxy, collection="token")
     bot = Assistant(settings=base.with_(chroma_token=TOKEN), embedder=embedder)

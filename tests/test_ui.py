@@ -44,9 +44,9 @@ def test_answer_html_escapes_report_text_and_shows_citations():
 
 def test_refusal_html_is_styled_apart_and_lists_holdings():
     """A refusal gets its own box, the corpus holdings and the active filters."""
-    html = refusal_html("资料中没有找到X。\n目前收录的报告：甲。", "甲（2022年）", "地区 甲")
+    html = refusal_html("资料中没有找到X。", ["甲（2022年）"], "地区 甲")
     assert 'class="rag-refusal"' in html and "rag-answer" not in html
-    assert "目前收录" not in html and "甲（2022年）" in html and "当前筛选：地区 甲" in html
+    assert "资料中相近的报告：甲（2022年）" in html and "当前筛选：地区 甲" in html
 
 
 def _client(url: str):

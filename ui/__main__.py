@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -16,9 +15,9 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--index-dir", help="index folder (env RAG_INDEX_DIR)")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from rag import Settings
+    from rag.settings import Settings, set_runtime_env
+
+    set_runtime_env()
     from ui.app import launch
 
     launch(settings=Settings.from_env(index_dir=args.index_dir), host=args.host, port=args.port, share=args.share)

@@ -7,7 +7,9 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ui.chat import ALL, EXAMPLES, answer_turn, ask, corpus_table, filter_choices, holdings, new_session, open_citation
+from rag.ingest.loading import SUPPORTED_SUFFIXES
+from rag.settings import Settings as _Settings
+from ui.chat import ALL, answer_turn, ask, corpus_table, examples, filter_choices, holdings, new_session, open_citation
 from ui.render import CSS, source_html
 
 if TYPE_CHECKING:
@@ -15,15 +17,15 @@ if TYPE_CHECKING:
 
     from rag import Assistant, Settings
 
-__all__ = ["build_app", "launch", "prepare", "add_reports", "ANSWER_CONCURRENCY", "UPLOAD_TYPES", "MAX_UPLOAD"]
+__all__ = ["build_app", "start", "launch", "prepare", "add_reports", "ANSWER_CONCURRENCY", "UPLOAD_TYPES", "MAX_UPLOAD"]
 
 log = logging.getLogger(__name__)
 # Answering is CPU-bound on one shared model; on a small machine more parallel runs only fight over the cores,
 # while the queue keeps every session's page responsive and serves waiting questions in order.
 ANSWER_CONCURRENCY = 2
 _PROMPT = "输入问题，回车发送"
-UPLOAD_TYPES = [".txt", ".md", ".html", ".htm", ".docx", ".pdf"]
-MAX_UPLOAD = "20mb"  # the same limit the loader applies to any file
+UPLOAD_TYPES = sorted(SUPPORTED_SUFFIXES)  # whatever the loader reads
+MAX_UPLOAD = f"{_Settings.max_file_bytes // 2**20}mb"  # the same limit the loader applies to any file
 
 _SCROLL_TO_MARK = """() => { setTimeout(() => {
   const box = document.querySelector('#source-viewer .rag-source'); const m = box && box.querySelector('mark');
@@ -99,7 +101,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                         region = gr.Dropdown(regions, value=ALL, label="地区", elem_id="region", min_width=140)
                         year = gr.Dropdown(years, value=ALL, label="年份", elem_id="year", min_width=100)
                         reset = gr.Button("清空对话", elem_id="clear", min_width=100)
-                    examples = gr.Examples(EXAMPLES, inputs=[msg], label="示例问题（点击即问）")
+                    samples = gr.Examples(examples(bot) or ["国务院2016年GDP增长目标"], inputs=[msg], label="示例问题（点击即问）")
                 with gr.Column(scale=2, min_width=300):
                     picker = gr.Dropdown([], value=None, label="原文查看：选择一条引用", elem_id="cite-picker")
                     viewer = gr.HTML(source_html(None, "", 0), elem_id="source-viewer")
@@ -121,7 +123,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                     "api_visibility": "undocumented"}
         msg.submit(**ask_args).then(**answer_args)
         send.click(**ask_args).then(**answer_args)
-        examples.load_input_event.then(**ask_args).then(**answer_args)
+        samples.load_input_event.then(**ask_args).then(**answer_args)
         for trigger in (reset.click, chat.clear):
             trigger(clear, None, [chat, session, pending, picker, viewer], queue=False, api_visibility="undocumented")
         picker.input(lambda s, k: open_citation(bot, s, k), [session, picker], viewer, api_visibility="undocumented")
@@ -133,27 +135,32 @@ def build_app(bot: Assistant) -> gr.Blocks:
 def prepare(bot: Assistant, progress: bool = True) -> None:
     """Build the index if empty (progress bar in the console) and warm the model up before serving."""
     bot.ensure_index(progress=progress)
-    bot.answer(EXAMPLES[0])
+    bot.answer((examples(bot) or ["GDP目标"])[0])
 
 
-def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           bot: Assistant | None = None, block: bool = True) -> gr.Blocks:
-    """Ready the index, then serve the chat UI; with block=False return the running app (for tests)."""
-    from rag import Assistant
-
-    bot = bot or Assistant(settings=settings)
+def start(bot: Assistant, host: str = "127.0.0.1", port: int = 7860, share: bool = False, quiet: bool = True) -> gr.Blocks:
+    """Ready the index and serve the chat UI in the background; return the running app (close() stops it)."""
     log.info("preparing the index at %s", bot.settings.index_dir)
     prepare(bot)
     demo = build_app(bot)
     demo.queue(max_size=64)
-    demo.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=not block, quiet=not block,
+    demo.launch(server_name=host, server_port=port, share=share, prevent_thread_lock=True, quiet=quiet,
                 show_error=True, ssr_mode=False, css=CSS, theme=_theme(), max_file_size=MAX_UPLOAD)
     return demo
 
 
+def launch(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           bot: Assistant | None = None) -> None:
+    """Serve the chat UI until interrupted."""
+    from rag import Assistant
+
+    demo = start(bot or Assistant(settings=settings), host, port, share, quiet=False)
+    demo.block_thread()
+
+
 def add_reports(bot: Assistant, paths: list[str]) -> str:
     """Ingest files of allowed types into the index and describe what happened, in Markdown."""
-    from rag.index import IndexBusyError
+    from rag import IndexBusyError
 
     allowed = [p for p in paths if Path(p).suffix.lower() in UPLOAD_TYPES]
     rejected = [Path(p).name for p in paths if p not in allowed]
@@ -167,4 +174,5 @@ def add_reports(bot: Assistant, paths: list[str]) -> str:
     lines += [f"- 跳过 {escape(Path(p).name)}：{escape(reason.split(': ', 1)[-1])}" for p, reason in s.skipped]
     lines += [f"- 跳过 {escape(n)}：不支持的文件类型" for n in rejected]
     lines += [f"- {escape(d)}：{escape(w)}" for d, w in s.warnings]
+    lines += [f"- {escape(d)}：可能不是政府工作报告（{escape(w)}）" for d, w in s.flagged]
     return "\n".join(lines)

@@ -10,13 +10,13 @@ from typing import Any
 
 from ui.render import answer_html, cite_label, error_html, refusal_html, source_html
 
-__all__ = ["ALL", "EXAMPLES", "new_session", "filter_choices", "holdings", "corpus_table", "answer_turn",
+__all__ = ["ALL", "examples", "new_session", "filter_choices", "holdings", "corpus_table", "answer_turn",
            "open_citation", "ask"]
 
 log = logging.getLogger(__name__)
 ALL = "全部"
-EXAMPLES = ["焦作解放区2022年GDP目标", "那义马呢？", "辽宁要建多少套保租房", "侯马市长是谁", "四早是什么意思",
-            "青海2022年GDP增长目标"]
+_SPEAKER_WORD = {"国家": "总理", "省": "省长", "自治区": "主席", "直辖市": "市长", "市": "市长", "县级市": "市长",
+                 "县": "县长", "区": "区长", "旗": "旗长", "自治州": "州长"}
 _CORPUS_HEADERS = ["编号", "标题", "地区", "层级", "省份", "报告年份", "计划年份", "日期", "报告人", "片段数"]
 
 
@@ -38,6 +38,34 @@ def _scope(region: str | None, year: str | None) -> tuple[list[str] | None, list
     regions = [region] if region and region != ALL else None
     years = [int(year)] if year and str(year) != ALL else None
     return regions, years
+
+
+def examples(bot: Any, n: int = 6) -> list[str]:
+    """Example questions about the reports actually held: a target, a follow-up, a speaker, a comparison."""
+    reports = [r for r in bot.reports() if r.get("region") and r.get("plan_year")]
+    reports.sort(key=lambda r: (-(r.get("plan_year") or 0), r["region"]))
+    regions = list(dict.fromkeys(r["region"] for r in reports))
+    if not regions:
+        return []
+    first = next(r for r in reports if r["region"] == regions[0])
+    out = [f"{_short(first)}{first['plan_year']}年GDP增长目标"]
+    if len(regions) > 1:
+        out.append(f"那{_short(next(r for r in reports if r['region'] == regions[1]))}呢？")
+    for r in reports[:n]:
+        if r.get("speaker"):
+            out.append(f"{_short(r)}{r['plan_year']}年的{_SPEAKER_WORD.get(r.get('level', ''), '报告人')}是谁")
+            break
+    if len(regions) > 2:
+        a, b = (next(r for r in reports if r["region"] == g) for g in regions[1:3])
+        out.append(f"{_short(a)}和{_short(b)}的一般公共预算收入目标")
+    out.append(f"{_short(first)}{first['plan_year']}年要新增多少城镇就业")
+    return out[:n]
+
+
+def _short(report: dict[str, Any]) -> str:
+    """The shortest name a user would type for a report's region."""
+    aliases = [a for a in report.get("aliases") or [] if a]
+    return min(aliases, key=len) if aliases else str(report["region"])
 
 
 def holdings(bot: Any) -> str:
@@ -74,7 +102,7 @@ def answer_turn(bot: Any, question: str, session: dict[str, Any], region: str | 
     session["questions"].append(res.question or question)
     if not res.answered:
         active = "，".join(f"{k} {v}" for k, v in (("地区", region), ("年份", year)) if v and v != ALL)
-        return refusal_html(res.text, holdings(bot), active), None
+        return refusal_html(res.text, [h.label() for h in res.holdings], active), None
     cites = _citations(res)
     for c in cites:
         key = f"{turn}-{c['n']}"
@@ -85,15 +113,9 @@ def answer_turn(bot: Any, question: str, session: dict[str, Any], region: str | 
 
 def _section_of(bot: Any, c: dict[str, Any]) -> tuple[str, int]:
     """The whole section a citation lies in and its offset in the report (the passage itself as a fallback)."""
-    section = bot.section_text(c["doc_id"], c["section"]) if c.get("doc_id") else ""
-    doc = bot.index.documents.get(c["doc_id"]) if section else None
-    if doc is not None:
-        i = doc.text.find(section)
-        while i >= 0:
-            if i <= c["quote_start"] and c["quote_end"] <= i + len(section):
-                return section, i
-            i = doc.text.find(section, i + 1)
-        return section, -1
+    section, offset = bot.section_text(c["doc_id"], c["section"]) if c.get("doc_id") else ("", -1)
+    if section and offset <= c["quote_start"] and c["quote_end"] <= offset + len(section):
+        return section, offset
     return str(c["text"]), int(c["start"])
 
 
@@ -123,4 +145,4 @@ def ask(bot: Any, question: str, history: Any = None, regions: Sequence[str] | N
     res = bot.answer(question, history=_history(history), regions=list(regions) if regions else None,
                      years=[int(y) for y in years] if years else None)
     return {"question": question, "standalone_question": res.question, "text": res.text, "answered": res.answered,
-            "reason": res.reason, "citations": _citations(res)}
+            "reason": res.reason, "holdings": [asdict(h) for h in res.holdings], "citations": _citations(res)}

@@ -9,7 +9,6 @@ from typing import Any
 
 __all__ = ["answer_html", "refusal_html", "error_html", "source_html", "highlight", "excerpt", "cite_label", "CSS"]
 
-_HOLDINGS = re.compile(r"\n?目前收录的报告：.*$", re.S)
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
@@ -75,13 +74,12 @@ def answer_html(text: str, citations: Sequence[Mapping[str, Any]]) -> str:
     return f'<div class="rag-answer"><div class="rag-text">{body}</div>{label}{cards}</div>'
 
 
-def refusal_html(text: str, holdings: str, filters: str = "") -> str:
-    """A refusal, styled apart from answers, with what the corpus does hold."""
-    reason = _HOLDINGS.sub("", text).strip()
+def refusal_html(text: str, holdings: Sequence[str], filters: str = "") -> str:
+    """A refusal, styled apart from answers, with the held reports close to what was asked."""
     extra = f'<div class="rag-filters">当前筛选：{escape(filters)}</div>' if filters else ""
+    near = (f'<div class="rag-holdings">资料中相近的报告：{escape("、".join(holdings))}</div>' if holdings else "")
     return (f'<div class="rag-refusal"><div class="rag-refusal-title">报告中未找到答案</div>'
-            f'<div class="rag-text">{_lines(reason)}</div>{extra}'
-            f'<div class="rag-holdings">可以问这些报告：{escape(holdings)}</div></div>')
+            f'<div class="rag-text">{_lines(text.strip())}</div>{extra}{near}</div>')
 
 
 def error_html(message: str) -> str:

@@ -1,6 +1,6 @@
 """Speed and memory benchmark: index build, cold first answer, warm latency, peak memory.
 
-Run with `make bench` (or `python -m rag.bench`); writes bench/results.json. Each phase runs in its own
+Run with `make bench` (or `python -m bench.run`); writes bench/results.json. Each phase runs in its own
 process so that its peak memory (ru_maxrss) and cold-start time are its own.
 """
 
@@ -11,25 +11,18 @@ import json
 import logging
 import os
 import platform
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from rag.settings import PROJECT_ROOT
+from bench.common import ROOT, peak_mb, run_child
+from eval.metrics import percentile
 
 __all__ = ["main"]
 
 log = logging.getLogger(__name__)
-QUESTIONS = [PROJECT_ROOT / "eval" / "gold.jsonl", PROJECT_ROOT / "eval" / "holdout.jsonl"]
-
-
-def _peak_mb() -> float:
-    """Peak resident memory of this process in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+QUESTIONS = [ROOT / "eval" / "gold.jsonl", ROOT / "eval" / "holdout.jsonl"]
 
 
 def _phase_build(index_dir: str) -> dict:
@@ -39,18 +32,18 @@ def _phase_build(index_dir: str) -> dict:
     t0 = time.perf_counter()
     bot = Assistant(index_dir=index_dir)
     bot.ensure_index(progress=False)
-    return {"build_s": time.perf_counter() - t0, **bot.stats(), "peak_mb": _peak_mb()}
+    return {"build_s": time.perf_counter() - t0, **bot.stats(), "peak_mb": peak_mb()}
 
 
 def _phase_cold(index_dir: str, started: float) -> dict:
     """Open an existing index in a fresh process and answer one question."""
     from rag import Assistant
-    from rag.query_encoder import HEAVY_MODULES
+    from rag.index.query_encoder import HEAVY_MODULES
 
     res = Assistant(index_dir=index_dir).answer("焦作解放区2022年GDP目标")
     took = time.time() - started
     heavy = [m for m in HEAVY_MODULES if m in sys.modules]
-    return {"cold_first_answer_s": took, "answered": res.answered, "peak_mb": _peak_mb(), "heavy_imports": heavy}
+    return {"cold_first_answer_s": took, "answered": res.answered, "peak_mb": peak_mb(), "heavy_imports": heavy}
 
 
 def _phase_warm(index_dir: str, rounds: int) -> dict:
@@ -69,27 +62,18 @@ def _phase_warm(index_dir: str, rounds: int) -> dict:
             t0 = time.perf_counter()
             bot.answer(it["turns"][-1], history=it["turns"][:-1])
             times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    return {"questions": len(times), "p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
-            "max_ms": times[-1], "peak_mb": _peak_mb()}
-
-
-def _run_phase(name: str, *args: str) -> dict:
-    """Run one phase in a child process and return its JSON result."""
-    cmd = [sys.executable, "-m", "rag.bench", "--phase", name, *args]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {"questions": len(times), "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
+            "max_ms": max(times), "peak_mb": peak_mb()}
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run all phases and write bench/results.json."""
-    p = argparse.ArgumentParser(prog="rag.bench")
+    p = argparse.ArgumentParser(prog="bench.run")
     p.add_argument("--phase", choices=["build", "cold", "warm"])
     p.add_argument("--index-dir")
     p.add_argument("--started", type=float, default=0.0)
     p.add_argument("--rounds", type=int, default=1)
-    p.add_argument("--out", default=str(PROJECT_ROOT / "bench" / "results.json"))
+    p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if a.phase:
@@ -98,9 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(json.dumps(result) + "\n")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        build = _run_phase("build", "--index-dir", tmp)
-        cold = _run_phase("cold", "--index-dir", tmp, "--started", repr(time.time()))
-        warm = _run_phase("warm", "--index-dir", tmp, "--rounds", str(a.rounds))
+        build = run_child("bench.run", "build", "--index-dir", tmp)
+        cold = run_child("bench.run", "cold", "--index-dir", tmp, "--started", repr(time.time()))
+        warm = run_child("bench.run", "warm", "--index-dir", tmp, "--rounds", str(a.rounds))
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),

@@ -1,25 +1,21 @@
-"""The vector store seam: Chroma (embedded folder or server) through llama-index's ChromaVectorStore."""
+"""The Chroma adapter: chunks in one collection (written through llama-index's ChromaVectorStore), documents in another."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.index.store import DocumentRecord, StoredChunk, StoreError
 from rag.settings import Settings
 
-__all__ = ["StoredChunk", "VectorStore", "ChromaStore", "StoreError", "store_errors", "auth_headers"]
+__all__ = ["ChromaStore", "ChromaDocumentStore", "store_errors", "auth_headers"]
 
 log = logging.getLogger(__name__)
-
-
-class StoreError(RuntimeError):
-    """The vector store cannot be opened or used; the message says how to fix it."""
 
 
 def _where(settings: Settings) -> str:
@@ -46,41 +42,7 @@ def store_errors(settings: Settings, doing: str = "open") -> Iterator[None]:
         raise StoreError(f"cannot {doing} {_where(settings)}: {reason}. {fix}") from err
 
 
-@dataclass
-class StoredChunk:
-    """One chunk as the store holds it: id, text to display, flat metadata, optional vector."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    embedding: Sequence[float] | None = None
-
-
-class VectorStore:
-    """What retrieval needs from a vector store; scores are cosine similarities in [-1, 1]."""
-
-    def add(self, chunks: Sequence[StoredChunk]) -> None:
-        """Add chunks with their precomputed embeddings."""
-        raise NotImplementedError
-
-    def delete_ids(self, ids: Sequence[str]) -> None:
-        """Delete chunks by id."""
-        raise NotImplementedError
-
-    def query(self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None) -> list[tuple[str, float]]:
-        """Return (chunk id, cosine similarity) of the k nearest chunks."""
-        raise NotImplementedError
-
-    def all(self) -> list[StoredChunk]:
-        """Return every chunk without vectors."""
-        raise NotImplementedError
-
-    def count(self) -> int:
-        """Number of chunks stored."""
-        raise NotImplementedError
-
-
-class ChromaStore(VectorStore):
+class ChromaStore:
     """A Chroma collection, written through llama-index's ChromaVectorStore; never uses Chroma's embedding function.
 
     Reads (nearest neighbours, records) call the Chroma collection directly: importing llama-index takes
@@ -120,10 +82,11 @@ class ChromaStore(VectorStore):
             )
         return cls(collection, client, settings)
 
-    def companion(self, suffix: str) -> Any:
-        """Open (or create) a second collection beside this one, e.g. for per-document records."""
+    def documents(self, suffix: str = "-docs") -> ChromaDocumentStore:
+        """The document store beside this collection: one record per document (its text and metadata)."""
         with store_errors(self.settings):
-            return self.client.get_or_create_collection(self.collection.name + suffix, embedding_function=None)
+            coll = self.client.get_or_create_collection(self.collection.name + suffix, embedding_function=None)
+        return ChromaDocumentStore(coll, self)
 
     def add(self, chunks: Sequence[StoredChunk]) -> None:
         """Add chunks with their precomputed embeddings."""
@@ -190,6 +153,29 @@ class ChromaStore(VectorStore):
         """Number of chunks stored."""
         with store_errors(self.settings, "read"):
             return int(self.collection.count())
+
+
+class ChromaDocumentStore:
+    """Document records in a Chroma collection of their own (a placeholder vector each: never searched)."""
+
+    def __init__(self, collection: Any, chunks: ChromaStore) -> None:
+        self.collection, self._chunks = collection, chunks
+
+    def upsert(self, records: Sequence[DocumentRecord]) -> None:
+        """Write records (the commit point of an ingest)."""
+        with store_errors(self._chunks.settings, "write to"):
+            self.collection.upsert(ids=[r.id for r in records], documents=[r.text for r in records],
+                                   metadatas=[dict(r.metadata) for r in records], embeddings=[[0.0]] * len(records))
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Delete records by id."""
+        with store_errors(self._chunks.settings, "write to"):
+            self.collection.delete(ids=list(ids))
+
+    def records(self, with_text: bool = True) -> list[DocumentRecord]:
+        """Every record; without texts when only the metadata is needed (cheap)."""
+        include = ["documents", "metadatas"] if with_text else ["metadatas"]
+        return [DocumentRecord(i, t or "", dict(m or {})) for i, t, m in self._chunks.records(self.collection, include)]
 
 
 def auth_headers(token: str | None) -> dict[str, str] | None:

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Place", "gazetteer", "short_name", "level_of", "is_distinctive"]
+__all__ = ["Place", "gazetteer", "short_name", "level_of", "tier_of", "is_distinctive"]
 
 # Longest suffixes first, so "自治州" wins over "州".
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
              "新区", "林区", "地区", "省", "市", "区", "县", "盟", "旗")
-_LEVELS = {"省": "省", "自治区": "省", "市": "市", "州": "市", "盟": "市", "地区": "市",
-           "区": "区", "县": "县", "旗": "县"}
 
 
 @dataclass(frozen=True)
@@ -53,14 +51,30 @@ def short_name(name: str) -> str:
     return name
 
 
-def level_of(name: str) -> str:
-    """Return the administrative level (省/市/区/县) a name's suffix implies, or ''."""
-    if name.endswith(("省", "自治区", "特别行政区")) or name in ("北京市", "天津市", "上海市", "重庆市"):
-        return "省"
-    for suf, lvl in _LEVELS.items():
-        if name.endswith(suf) and suf not in ("省", "自治区"):
-            return lvl
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def level_of(place: Place | str) -> str:
+    """The administrative level: 省, 自治区, 直辖市, 特别行政区, 市, 自治州, 盟, 地区, 县级市, 县, 区, 旗, 自治县 (or '')."""
+    name = place.name if isinstance(place, Place) else place
+    code = place.code if isinstance(place, Place) else ""
+    if name in _MUNICIPALITIES:
+        return "直辖市"
+    for suf in ("特别行政区", "自治区", "省", "自治州", "自治县", "盟", "地区", "旗", "区", "县"):
+        if name.endswith(suf):
+            return suf
+    if name.endswith("市"):
+        if code:
+            return "市" if code[4:6] == "00" else "县级市"
+        return "市"
     return ""
+
+
+def tier_of(place: Place) -> str:
+    """The tier of government: 省级, 地级 or 县级."""
+    if place.code[2:6] == "0000":
+        return "省级"
+    return "地级" if place.code[4:6] == "00" else "县级"
 
 
 def _data_file() -> Path:

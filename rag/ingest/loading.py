@@ -7,16 +7,18 @@ import hashlib
 import io
 import logging
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-__all__ = ["SUPPORTED_SUFFIXES", "DocumentError", "LoadedDocument", "iter_documents", "load_document"]
+__all__ = ["SUPPORTED_SUFFIXES", "DocumentError", "LoadedDocument", "SourceDocument", "iter_documents", "load_document", "load_sources"]
 
 log = logging.getLogger(__name__)
 
-_FORMATS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf"}
+_FORMATS = {".txt": "text", ".md": "text", ".html": "html", ".htm": "html", ".docx": "docx", ".pdf": "pdf",
+            ".csv": "table", ".xlsx": "table"}
 SUPPORTED_SUFFIXES = frozenset(_FORMATS)
 _BOMS = [  # UTF-32 first: the UTF-32 LE BOM starts with the UTF-16 LE one.
     (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -41,6 +43,19 @@ class LoadedDocument:
     format: str
     encoding: str | None
     sha256: str
+
+
+@dataclass
+class SourceDocument:
+    """One document to ingest: a file, or one row of a table of reports (then `doc_id` and `fields` are set)."""
+
+    path: Path
+    text: str                 # decoded text, not yet cleaned
+    sha256: str               # of the file, or of the row's contents
+    doc_id: str | None = None  # None: derived from the file name
+    fields: dict[str, str] = field(default_factory=dict)  # a table row's other columns (metadata candidates)
+    overrides: Mapping[str, Any] | None = None
+    problem: str = ""         # why this document cannot be ingested (e.g. a table row with no text)
 
 
 class DocumentError(ValueError):
@@ -187,10 +202,104 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def load_document(path: str | Path, max_bytes: int = 20 * 1024 * 1024) -> LoadedDocument:
+MAX_FILE_BYTES = 20 * 1024 * 1024  # the default of Settings.max_file_bytes
+SIDECAR = "metadata.json"  # a folder's known metadata, per document id: what whoever collected it knows
+
+
+@lru_cache(maxsize=64)
+def _sidecar(folder: Path, mtime: float) -> dict[str, dict[str, Any]]:
+    """Read a folder's metadata.json (cached by its modification time)."""
+    import json
+
+    try:
+        data = json.loads((folder / SIDECAR).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        log.warning("%s: unreadable (%s); ignored", folder / SIDECAR, err)
+        return {}
+    return {k: {f: v for f, v in fields.items() if f != "why"} for k, fields in data.items()
+            if isinstance(fields, dict) and not k.startswith("_")}
+
+
+def sidecar_metadata(path: Path) -> dict[str, dict[str, Any]]:
+    """Known metadata for the documents of path's folder, from its metadata.json ({} when there is none).
+
+    It holds what the text does not say but whoever collected the files knows, e.g.
+    {"002_report": {"region": "运城市", "why": "the abstract names its city only in the prose"}}.
+    """
+    side = path.parent / SIDECAR
+    return _sidecar(path.parent, side.stat().st_mtime) if side.is_file() else {}
+
+
+def load_sources(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Iterator[SourceDocument]:
+    """Yield the documents in a file: one for a report file, one per row for a table of reports (.csv, .xlsx)."""
+    path = Path(path)
+    if _FORMATS.get(path.suffix.lower()) != "table":
+        doc = load_document(path, max_bytes)
+        yield SourceDocument(path, doc.text, doc.sha256)
+        return
+    yield from _table_sources(path, max_bytes)
+
+
+def _table_sources(path: Path, max_bytes: int) -> Iterator[SourceDocument]:
+    """One document per row of a table; rows with no text come back with a problem and their row number."""
+    from rag.ingest.tables import TableError, read_table
+
+    if not path.is_file():
+        raise DocumentError(f"{path}: file not found" if not path.exists() else f"{path}: is not a regular file")
+    encoding = None
+    if path.suffix.lower() == ".csv":
+        with path.open("rb") as fh:
+            head = fh.read(256 * 1024)
+        if not head:
+            raise DocumentError(f"{path}: file is empty")
+        _, encoding = _decode(head[: head.rfind(b"\n") + 1] or head, str(path))
+    try:
+        rows = read_table(path, None, encoding or "utf-8")
+        first = next(rows, None)
+        second = next(rows, None)
+        if first is None:
+            return
+        if second is None and first.text.strip():  # a one-record export is just a report
+            yield SourceDocument(path, first.text, first.sha256, path.stem, dict(first.fields))
+            return
+        empty = []
+        for row in (r for r in (first, second, *rows) if r is not None):
+            doc_id = f"{path.stem}-r{row.row}"
+            if not row.text.strip():
+                empty.append(row.row)
+                continue
+            if len(row.text.encode("utf-8")) > max_bytes:
+                yield SourceDocument(path, "", "", doc_id, problem=f"row {row.row}: text larger than the {max_bytes / 2**20:.0f} MB limit")
+                continue
+            yield SourceDocument(path, row.text, row.sha256, doc_id, dict(row.fields))
+        if empty:
+            yield SourceDocument(path, "", "", None, problem=f"{path.name}: rows with empty text skipped: {_ranges(empty)}")
+    except TableError as err:
+        raise DocumentError(f"{path}: {err}") from None
+    except (OSError, ValueError, KeyError) as err:  # a damaged workbook: zipfile and openpyxl raise these
+        raise DocumentError(f"{path}: not a readable {path.suffix.lower()} table ({type(err).__name__}: {err})") from None
+
+
+def _ranges(rows: list[int]) -> str:
+    """'2, 5-9, 12' for a sorted list of row numbers."""
+    out: list[str] = []
+    start = prev = rows[0]
+    for r in rows[1:] + [None]:  # type: ignore[list-item]
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if r is not None:
+            start = prev = r
+    return ", ".join(out)
+
+
+def load_document(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> LoadedDocument:
     """Read, decode and extract one file, raising DocumentError with a clear reason if it can't."""
     path = Path(path)
     fmt = _FORMATS.get(path.suffix.lower())
+    if fmt == "table":
+        raise DocumentError(f"{path}: a table of reports; read it with load_sources")
     if fmt is None:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
         suffix = path.suffix or "(none)"

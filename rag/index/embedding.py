@@ -1,6 +1,6 @@
 """The embedding model seam: a sentence-transformers model, provisioned from the package registry.
 
-Questions use the model's ONNX export (rag.query_encoder) when `rag provision` made one; batches use the model.
+Questions use the model's ONNX export (rag.index.query_encoder) when `rag provision` made one; batches use the model.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Protocol
 
 import numpy as np
 
-from rag.query_encoder import OnnxQueryEncoder, embedding_dimension, export_query_encoder
+from rag.index.query_encoder import OnnxQueryEncoder, embedding_dimension, export_query_encoder
 from rag.settings import DEFAULT_MODEL_DIR
 
 __all__ = ["Embedder", "SentenceTransformerEmbedder", "provision_default_model", "DEFAULT_MODEL_DIR"]

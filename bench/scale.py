@@ -1,6 +1,6 @@
 """Scale benchmark: how build time, size, memory, latency and hit@5 grow with the corpus.
 
-    python -m rag.scale_bench --sizes 14,100,1000      # writes bench/scale_results.json
+    python -m bench.scale --sizes 14,100,1000      # writes bench/scale_results.json
 
 Size 14 is the real corpus, embedded with the real model: it gives the model's throughput. Larger sizes add
 synthetic reports (scripts/scale_corpus.py: made-up regions, shuffled sections of the real reports). Their
@@ -13,85 +13,30 @@ process, so its peak memory (ru_maxrss) is its own.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import os
 import platform
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from bench.common import ROOT, peak_mb, run_child
+from eval.embedcache import CachingEmbedder, passage_key
+from eval.metrics import percentile
 
-from rag.embedding import Embedder
-from rag.settings import PROJECT_ROOT
-
-__all__ = ["CachedEmbedder", "passage_key", "main"]
+__all__ = ["questions", "main"]
 
 log = logging.getLogger(__name__)
-GOLD = PROJECT_ROOT / "eval" / "gold.jsonl"
-WORK = PROJECT_ROOT / "data" / "scale"
+GOLD = ROOT / "eval" / "gold.jsonl"
+WORK = ROOT / "data" / "scale"
 QUESTION_TYPES = ("target", "result", "plan")
 N_QUESTIONS = 20
 BATCH_DOCS = 16  # Assistant.ingest's default
-
-
-class CachedEmbedder:
-    """A real embedder that remembers vectors by a hash of (a key derived from) each text."""
-
-    def __init__(self, base: Embedder, key: Callable[[str], str] | None = None) -> None:
-        self.base = base
-        self.name = base.name
-        self.key = key or (lambda text: text)
-        self.vectors: dict[str, np.ndarray] = {}
-        self.hits = self.misses = 0
-        self.model_s = 0.0  # time spent inside the real model
-
-    @property
-    def dimension(self) -> int:
-        """Length of the vectors the base model produces."""
-        return self.base.dimension
-
-    def _digest(self, text: str) -> str:
-        return hashlib.sha256(self.key(text).encode()).hexdigest()
-
-    def embed(self, texts: Sequence[str], show_progress: bool = False) -> np.ndarray:
-        """Return cached vectors where known; embed the rest with the base model and remember them."""
-        digests = [self._digest(t) for t in texts]
-        todo = dict(zip(digests, texts, strict=True))
-        todo = {d: t for d, t in todo.items() if d not in self.vectors}
-        if todo:
-            start = time.perf_counter()
-            fresh = self.base.embed(list(todo.values()), show_progress=show_progress)
-            self.model_s += time.perf_counter() - start
-            self.vectors.update(zip(todo, fresh, strict=True))
-        self.misses += len(todo)
-        self.hits += len(digests) - len(todo)
-        if not digests:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self.vectors[d] for d in digests]).astype(np.float32)
-
-    def save(self, path: Path) -> None:
-        """Write the remembered vectors to an .npz file."""
-        keys = sorted(self.vectors)
-        np.savez(path, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
-
-    def load(self, path: Path) -> None:
-        """Add vectors saved by save()."""
-        with np.load(path) as data:
-            self.vectors.update(zip(data["keys"].tolist(), data["vectors"], strict=True))
-
-
-def passage_key(index_text: str) -> str:
-    """The passage of an indexed text, without its breadcrumb line (which names the report)."""
-    return index_text.split("\n", 1)[1] if "\n" in index_text else index_text
 
 
 def questions(n: int = N_QUESTIONS) -> list[dict[str, Any]]:
@@ -113,11 +58,6 @@ def questions(n: int = N_QUESTIONS) -> list[dict[str, Any]]:
     return picked
 
 
-def _peak_mb() -> float:
-    """Peak resident memory of this process in MB."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _size_mb(path: Path) -> float:
     """Disk use of a folder in MB (allocated blocks, so sparse files count as what they hold)."""
     return sum(p.stat().st_blocks * 512 for p in path.rglob("*") if p.is_file()) / 2**20
@@ -132,13 +72,13 @@ def _regions(folder: Path) -> dict[str, str]:
 def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> dict[str, Any]:
     """Index every report in folder; with record, embed everything and save the vectors, else reuse them."""
     from rag import Assistant
-    from rag.loading import load_document
+    from rag.ingest.loading import load_document
 
     shutil.rmtree(index_dir, ignore_errors=True)
     load_avg = os.getloadavg()[0]  # the machine may be shared: say how busy it was
     started = time.perf_counter()
     base = Assistant().embedder
-    embedder = CachedEmbedder(base, key=passage_key)
+    embedder = CachingEmbedder(base, key=passage_key)
     if not record:
         embedder.load(cache)
     base.dimension  # load the model before timing the build  # noqa: B018
@@ -165,11 +105,11 @@ def _phase_build(folder: Path, index_dir: Path, cache: Path, record: bool) -> di
     return {
         "documents": len(bot.index.documents), "chunks": chunks, "model_load_s": loaded - started,
         "build_s": build_s, "chunks_per_s": chunks / build_s, "model_s": embedder.model_s,
-        "embedded_by_model": embedder.misses, "from_cache": embedder.hits,
-        "model_chunks_per_s": embedder.misses / embedder.model_s if embedder.model_s else None,
+        "embedded_by_model": embedder.counts["embedded"], "from_cache": embedder.counts["reused"],
+        "model_chunks_per_s": embedder.counts["embedded"] / embedder.model_s if embedder.model_s else None,
         "lexical_build_s": done - lexical_start, "other_s": build_s - embedder.model_s - (done - lexical_start),
         "disk_mb": _size_mb(index_dir), "chroma_mb": _size_mb(index_dir / "chroma"),
-        "lexical_mb": _size_mb(index_dir / "lexical"), "peak_mb": _peak_mb(), "load_avg_1m": load_avg,
+        "lexical_mb": _size_mb(index_dir / "lexical"), "peak_mb": peak_mb(), "load_avg_1m": load_avg,
         "curve": curve[:: max(1, len(curve) // 12)] + curve[-1:],
     }
 
@@ -183,17 +123,11 @@ def _hit(chunks: dict[str, Any], ids: Sequence[str], expected: dict[str, Any]) -
                and evidence in fold(chunks[cid].text) for cid in ids)
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
-    """The q-quantile (nearest rank) of values."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
-
-
 def _phase_query(folder: Path, index_dir: Path, rounds: int) -> dict[str, Any]:
     """Open the index, time answers, score retrieval hit@5, then time the update paths."""
     from rag import Assistant
-    from rag.query import understand
-    from rag.retrieval import Retriever
+    from rag.ask.query import understand
+    from rag.ask.retrieval import Retriever
 
     items = questions()
     load_avg = os.getloadavg()[0]
@@ -213,9 +147,9 @@ def _phase_query(folder: Path, index_dir: Path, rounds: int) -> dict[str, Any]:
     scoped = unscoped = 0
     for it in items:
         q, expected = it["turns"][0], it["expected"][0]
-        scoped += _hit(chunks, [h.chunk_id for h in retriever.retrieve(bot.understand(q), k=5)], expected)
+        scoped += _hit(chunks, [h.chunk_id for h in retriever.search(bot.understand(q), k=5)], expected)
         plain = understand(q, [], use_understanding=False)  # no region or year scope
-        unscoped += _hit(chunks, [h.chunk_id for h in retriever.retrieve(plain, k=5)], expected)
+        unscoped += _hit(chunks, [h.chunk_id for h in retriever.search(plain, k=5)], expected)
     t0 = time.perf_counter()
     unchanged = bot.ingest([folder])
     reingest_s = time.perf_counter() - t0
@@ -225,34 +159,24 @@ def _phase_query(folder: Path, index_dir: Path, rounds: int) -> dict[str, Any]:
     replaced = bot.ingest([edited])
     replace_s = time.perf_counter() - t0
     return {
-        "open_s": open_s, "questions": len(latencies), "p50_ms": statistics.median(latencies),
-        "p95_ms": _percentile(latencies, 0.95), "max_ms": max(latencies),
+        "open_s": open_s, "questions": len(latencies), "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95), "max_ms": max(latencies),
         "hit_at_5": scoped / len(items), "hit_at_5_unscoped": unscoped / len(items),
         "answer_accuracy": correct / len(items), "n_eval_questions": len(items),
         "reingest_unchanged_s": reingest_s, "reingest_unchanged_docs": len(unchanged.unchanged),
-        "replace_one_report_s": replace_s, "replaced": replaced.replaced, "peak_mb": _peak_mb(), "load_avg_1m": load_avg,
+        "replace_one_report_s": replace_s, "replaced": replaced.replaced, "peak_mb": peak_mb(), "load_avg_1m": load_avg,
     }
-
-
-def _child(phase: str, *args: str) -> dict[str, Any]:
-    """Run one phase in a child process; return its JSON result."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
-    proc = subprocess.run([sys.executable, "-m", "rag.scale_bench", "--phase", phase, *args],
-                          capture_output=True, text=True, env=env, cwd=PROJECT_ROOT)
-    if proc.returncode != 0:
-        raise RuntimeError(f"{phase} phase failed:\n{proc.stderr[-4000:]}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _corpus(size: int, work: Path) -> Path:
     """The folder of reports for a size: the real corpus for 14, else a generated one (restored each run)."""
-    real = PROJECT_ROOT / "corpus"
+    real = ROOT / "corpus"
     if size == len(list(real.glob("*.txt"))):
         folder = work / "corpus-14"
         shutil.rmtree(folder, ignore_errors=True)
         shutil.copytree(real, folder, ignore=shutil.ignore_patterns("*.json"))
         return folder
-    script = PROJECT_ROOT / "scripts" / "scale_corpus.py"
+    script = ROOT / "scripts" / "scale_corpus.py"
     subprocess.run([sys.executable, str(script), "--size", str(size), "--out", str(work / f"corpus-{size}")],
                    check=True, capture_output=True)
     return work / f"corpus-{size}"
@@ -275,7 +199,7 @@ def run(sizes: Sequence[int], rounds: int, work: Path, keep: bool, out: Path) ->
         index_dir = work / f"index-{size}"
         record = size == 14
         log.warning("size %d: building (%s)", size, "real model" if record else "cached vectors")
-        build = _child("build", "--folder", str(folder), "--index-dir", str(index_dir), "--cache", str(cache),
+        build = run_child("bench.scale", "build", "--folder", str(folder), "--index-dir", str(index_dir), "--cache", str(cache),
                        *(["--record"] if record else []))
         if record:
             results["model_chunks_per_s"] = build["chunks"] / build["model_s"]
@@ -283,7 +207,7 @@ def run(sizes: Sequence[int], rounds: int, work: Path, keep: bool, out: Path) ->
             pipeline_s = build["build_s"] - build["model_s"]
             build["projected_build_s_real_model"] = build["chunks"] / results["model_chunks_per_s"] + pipeline_s
         log.warning("size %d: built %d chunks in %.1f s; querying", size, build["chunks"], build["build_s"])
-        query = _child("query", "--folder", str(folder), "--index-dir", str(index_dir), "--rounds", str(rounds))
+        query = run_child("bench.scale", "query", "--folder", str(folder), "--index-dir", str(index_dir), "--rounds", str(rounds))
         results["sizes"][str(size)] = {"build": build, "query": query}
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -294,11 +218,11 @@ def run(sizes: Sequence[int], rounds: int, work: Path, keep: bool, out: Path) ->
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark (or, with --phase, one phase of it in this process)."""
-    p = argparse.ArgumentParser(prog="rag.scale_bench", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="bench.scale", description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="14,100,1000", help="comma-separated report counts; the first must be 14")
     p.add_argument("--rounds", type=int, default=3, help="times each question is asked for the latency figures")
     p.add_argument("--work", type=Path, default=WORK, help="folder for generated corpora and indexes (git-ignored)")
-    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "scale_results.json")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "scale_results.json")
     p.add_argument("--keep", action="store_true", help="keep the built indexes")
     p.add_argument("--phase", choices=["build", "query"], help=argparse.SUPPRESS)
     p.add_argument("--folder", type=Path, help=argparse.SUPPRESS)

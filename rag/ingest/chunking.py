@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["Chunk", "chunk_report", "split_sentences"]
+from rag.text import cn_to_int, split_sentences
+
+__all__ = ["Chunk", "chunk_report"]
 
 _NUM = "一二三四五六七八九十"
 # A heading starts a line or follows a sentence end; "第一、" is an ordinal, not a heading.
@@ -13,12 +15,17 @@ _BOUNDARY = r"(?:^|(?<=[。！？：；!?”]))[ \t]?"
 _PART = re.compile(rf"{_BOUNDARY}([{_NUM}]{{1,3}})、(?![{_NUM}]+[、期])", re.M)
 _SUB = re.compile(rf"{_BOUNDARY}[（(]([{_NUM}]{{1,3}})[）)]", re.M)
 _BARE = re.compile(r"^[^\n。！？；：，]{2,30}$", re.M)
+# An unnumbered part heading: a short line of its own naming a review or the year's work, no sentence punctuation.
+_BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展成就|主要目标|重点工作|工作安排|目标任务|主要任务)[^\n。！？；：，]{0,12}$", re.M)
+# A glossary term on a line of its own: short, no colon, no sentence punctuation.
+_TERM_ONLY = re.compile(r"^(?:\d{1,2}[、.．]\s*)?[“\"]?[^\n：:。，；！？]{2,24}[”\"]?$")
 _ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
-_GLOSSARY = re.compile(r"^.{0,12}(?:名\s?词\s?解\s?释|词\s?语\s?解\s?释|名词注释|注\s?释)[^\n]{0,10}$", re.M)
+_GLOSSARY = re.compile(r"^.{0,12}(?:名\s?词\s?解\s?释|词\s?语\s?解\s?释|名词注释|注\s?释|附\s?注)[^\n]{0,10}$", re.M)
+# Numbered notes after the closing with no heading: "1、“三网”融合：是指…" (two or more in a row, to the end).
+_NOTES = re.compile(r"(?:^\d{1,2}[、.．]\s*[^\n：:]{1,30}[：:][^\n]+\n?){2,}\Z", re.M)
 _TITLE_END = re.compile(
     r"(?:工作回顾|回顾|工作安排|重点工作|主要工作|目标任务|主要任务|重点任务|总体要求|主要目标|自身建设|工作|目标|任务|安排|建设|要求|思路)"
 )
-_SENT = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」）)]*|\n|$)")
 _LEAD = re.compile(rf"^(?:[{_NUM}]是|首先|其次|再次|最后)")
 
 
@@ -45,20 +52,6 @@ class _Heading:
     title: str
 
 
-def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Return (start, end) spans of the sentences in text, shifted by offset."""
-    spans = []
-    for m in _SENT.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s] in " \n":
-            s += 1
-        while e > s and text[e - 1] in " \n":
-            e -= 1
-        if e > s:
-            spans.append((offset + s, offset + e))
-    return spans
-
-
 def _title_at(text: str, pos: int, whole_line: bool, level: int) -> tuple[str, int]:
     """Return a heading's title and where its body starts (inline headings have no line end)."""
     eol = text.find("\n", pos)
@@ -83,7 +76,7 @@ def _headings(text: str) -> list[_Heading]:
     found: list[tuple[int, int, str]] = []  # (pos, number, kind)
     for kind, rx in (("part", _PART), ("sub", _SUB)):
         for m in rx.finditer(text):
-            found.append((m.start(1) - (1 if kind == "sub" else 0), _cn(m.group(1)), kind))
+            found.append((m.start(1) - (1 if kind == "sub" else 0), cn_to_int(m.group(1)) or 0, kind))
     found.sort()
     stack: list[tuple[str, int]] = []  # (kind, last number) per open level
     out: list[_Heading] = []
@@ -107,15 +100,23 @@ def _headings(text: str) -> list[_Heading]:
     if not any(h.level == 0 for h in out) and "\n" in text:
         out = [_Heading(m.start(), m.end(), 1 if m.group()[0] in "●◆■▲★" else 0, m.group().strip())
                for m in _BARE.finditer(text) if m.start() > 0]
-    return out
+    return _with_bare_parts(text, out)
 
 
-def _cn(s: str) -> int:
-    """Convert 一..九十九 to an int."""
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (_NUM.index(a) + 1 if a else 1) * 10 + (_NUM.index(b) + 1 if b else 0)
-    return _NUM.index(s) + 1
+def _with_bare_parts(text: str, heads: list[_Heading]) -> list[_Heading]:
+    """Add unnumbered part headings ("“十四五”时期发展成就和2025年工作回顾") that come before the numbered parts.
+
+    Some reports open with unnumbered parts and number only the parts of the last one: then the bare
+    headings are the top level and the numbered parts nest under the bare heading before them.
+    """
+    first = next((h.start for h in heads if h.level == 0), len(text))
+    greet = text.find("各位代表")
+    bare = [m for m in _BARE_PART.finditer(text, max(greet, 0), first) if m.start() > 0 and greet >= 0]
+    if not bare:
+        return heads
+    tops = [_Heading(m.start(), m.end(), 0, m.group().strip()) for m in bare]
+    nested = [_Heading(h.start, h.body_start, h.level + 1, h.title) for h in heads if h.start > tops[0].start]
+    return sorted([h for h in heads if h.start < tops[0].start] + tops + nested, key=lambda h: h.start)
 
 
 def _pack(text: str, start: int, end: int, section: list[str], max_chars: int, min_chars: int) -> list[Chunk]:
@@ -142,21 +143,25 @@ def _pack(text: str, start: int, end: int, section: list[str], max_chars: int, m
 
 
 def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
-    """Make one chunk per glossary entry (one entry per line)."""
-    out = []
+    """Make one chunk per glossary entry: one line, or a term alone on a line with its definition on the next."""
+    spans: list[tuple[int, int]] = []
     pos = start
     for line in text[start:].split("\n"):
         s = pos + len(line) - len(line.lstrip())
         e = pos + len(line.rstrip())
-        if e - s > 2:
-            out.append(Chunk(text[s:e], s, e, list(section), kind="glossary"))
         pos += len(line) + 1
-    return out
+        if e - s <= 2:
+            continue
+        if spans and _TERM_ONLY.match(text[spans[-1][0]:spans[-1][1]]) and not _TERM_ONLY.match(text[s:e]):
+            spans[-1] = (spans[-1][0], e)  # the definition of the term on the line before
+        else:
+            spans.append((s, e))
+    return [Chunk(text[s:e], s, e, list(section), kind="glossary") for s, e in spans]
 
 
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path and offsets."""
-    gloss = _GLOSSARY.search(text)
+    gloss = _GLOSSARY.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
     heads = _headings(text[:body_end])
     greet = text.find("各位代表")
@@ -177,6 +182,7 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[C
     if not heads and header_end < body_end:
         chunks += _pack(text, header_end, body_end, ["正文"], max_chars, min_chars)
     if gloss:
-        title = gloss.group().strip()
-        chunks += _glossary(text, gloss.end(), [title])
+        heading = gloss.re is _GLOSSARY
+        title = gloss.group().strip() if heading else "注释"
+        chunks += _glossary(text, gloss.end() if heading else gloss.start(), [title])
     return [c for c in chunks if c.text.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -14,49 +15,27 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from rag.chunking import Chunk, chunk_report
-from rag.cleaning import clean_text
-from rag.embedding import Embedder
-from rag.lexical import LexicalIndex
-from rag.metadata import ReportMeta, extract_metadata
-from rag.places import gazetteer, level_of, short_name
-from rag.settings import Settings
-from rag.store import ChromaStore, StoredChunk, StoreError, store_errors
+from rag.index.chroma import ChromaStore, store_errors
+from rag.index.embedding import Embedder
+from rag.index.lexical import LexicalIndex
+from rag.index.store import DocumentRecord, DocumentStore, StoredChunk, StoreError, VectorStore
+from rag.ingest.chunking import Chunk, chunk_report
+from rag.ingest.cleaning import clean_text
+from rag.ingest.loading import SourceDocument
+from rag.ingest.metadata import ReportMeta, apply_overrides, check_overrides, extract_metadata
+from rag.settings import LOCK_FILE, Settings
 
-__all__ = ["Index", "Document", "IngestSummary", "IndexBusyError", "StoreError", "check_overrides"]
+__all__ = ["Index", "Document", "SourceDocument", "IngestSummary", "IndexBusyError", "StoreError", "check_overrides"]
 
 log = logging.getLogger(__name__)
 _DOCS_SUFFIX = "-docs"
 # With a Chroma server, writers sharing it may use other index folders (so other locks): chunks no
 # committed record owns are deleted only once older than this, as they may belong to an ingest in progress.
 ORPHAN_GRACE_S = 15 * 60
-_NOT_SETTABLE = {"missing", "conflicts"}
-RawDocument = tuple[Path, str, str, Mapping[str, Any] | None]  # path, decoded text, sha256 of the file, overrides
-_INT_FIELDS = {"year", "plan_year", "review_year"}
 
 
 class IndexBusyError(RuntimeError):
     """Another process is writing to the index."""
-
-
-def check_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Validate metadata overrides and coerce their types (years to int, aliases to a list); raise ValueError."""
-    known = [f for f in ReportMeta.__dataclass_fields__ if f not in _NOT_SETTABLE]
-    out: dict[str, Any] = {}
-    for key, value in (overrides or {}).items():
-        if key not in known:
-            raise ValueError(f"unknown metadata field {key!r}; known fields: {', '.join(known)}")
-        if key in _INT_FIELDS:
-            try:
-                value = int(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"metadata field {key!r} must be a year, got {value!r}") from None
-        elif key == "aliases":
-            value = [a.strip() for a in value.split(",") if a.strip()] if isinstance(value, str) else list(value)
-        else:
-            value = str(value)
-        out[key] = value
-    return out
 
 
 def _version(sha256: str, overrides: Mapping[str, Any]) -> str:
@@ -64,24 +43,6 @@ def _version(sha256: str, overrides: Mapping[str, Any]) -> str:
     if not overrides:
         return sha256
     return hashlib.sha256((sha256 + json.dumps(overrides, sort_keys=True, ensure_ascii=False)).encode()).hexdigest()
-
-
-def _apply_overrides(meta: ReportMeta, overrides: Mapping[str, Any]) -> None:
-    """Set overridden fields, re-derive what depends on the region, and stop calling them missing."""
-    for k, v in overrides.items():
-        setattr(meta, k, v)
-    if "region" in overrides:
-        region = str(overrides["region"])
-        place = next(iter(gazetteer().get(region, [])), None)
-        meta.short_region = short_name(region)
-        meta.province = place.province if place else ""
-        if "level" not in overrides:
-            meta.level = level_of(region) or meta.level
-        if "aliases" not in overrides:  # the aliases read from the text named another place
-            meta.aliases = sorted({region, meta.short_region} - {""}, key=len, reverse=True)
-    if "title" not in overrides and meta.region and ({"region", "plan_year"} & set(overrides)):
-        meta.title = f"{meta.region}{meta.plan_year or ''}年政府工作报告"
-    meta.missing = [m for m in meta.missing if m not in overrides]
 
 
 @dataclass
@@ -112,11 +73,18 @@ class IngestSummary:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, what metadata is missing)
+    flagged: list[tuple[str, str]] = field(default_factory=list)  # (doc_id, why it may not be a report)
+
+    @property
+    def changed(self) -> bool:
+        """True if anything was added or replaced."""
+        return bool(self.added or self.replaced)
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly dict."""
         return {"added": self.added, "replaced": self.replaced, "unchanged": self.unchanged,
-                "skipped": [list(s) for s in self.skipped], "warnings": [list(w) for w in self.warnings]}
+                "skipped": [list(s) for s in self.skipped], "warnings": [list(w) for w in self.warnings],
+                "flagged": [list(f) for f in self.flagged]}
 
 
 def _flat(meta: dict[str, Any]) -> dict[str, Any]:
@@ -132,30 +100,34 @@ def _flat(meta: dict[str, Any]) -> dict[str, Any]:
 class Index:
     """Chunks in Chroma (source of truth) and a BM25 index rebuilt from them when stale."""
 
-    def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, store: VectorStore | None = None,
+                 docs: DocumentStore | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(Path(settings.index_dir) / ".ingest.lock"))
-        self.store = store or ChromaStore.from_settings(settings)
-        self.docs_store = self._open_docs_collection()
+        self._lock = FileLock(str(Path(settings.index_dir) / LOCK_FILE))
+        if store is None:
+            chroma = ChromaStore.from_settings(settings)
+            store, docs = chroma, docs or chroma.documents(_DOCS_SUFFIX)
+        if docs is None:
+            raise ValueError("an Index given its own vector store needs a document store too")
+        self.store: VectorStore = store
+        self.docs_store: DocumentStore = docs
         self.documents: dict[str, Document] = {}
         self.chunks: dict[str, StoredChunk] = {}
         self._by_doc: dict[str, list[str]] | None = None  # doc_id -> its chunk ids in order, built on demand
+        self._idf_texts: list[str] | None = None  # passage texts for word rarities, read on first use
+        self._idf: dict[str, float] = {}
         self.lexical = LexicalIndex([], None)
         with store_errors(settings):  # a half-written store may only fail when read
             self.refresh()
 
     # ---- opening -------------------------------------------------------------------------
-    def _open_docs_collection(self) -> Any:
-        """Open the companion collection that holds one record per document (its text and metadata)."""
-        return self.store.companion(_DOCS_SUFFIX)
-
     def _read_documents(self) -> dict[str, Document]:
         """Read the committed document records."""
         docs = {}
-        for did, text, meta in self.store.records(self.docs_store, ["documents", "metadatas"]):
-            meta = dict(meta or {})
+        for rec in self.docs_store.records(with_text=True):
+            did, text, meta = rec.id, rec.text, dict(rec.metadata)
             info = json.loads(meta.pop("_meta", "{}"))
             sha = str(meta.get("sha256", ""))
             docs[did] = Document(did, sha, str(meta.get("path", "")), text or "", info, int(meta.get("n_chunks", 0)),
@@ -164,8 +136,8 @@ class Index:
 
     def _versions(self) -> dict[str, str]:
         """The committed version of every document, read from the store (cheap: no texts)."""
-        return {did: str((m or {}).get("version") or (m or {}).get("sha256", ""))
-                for did, _, m in self.store.records(self.docs_store, ["metadatas"])}
+        return {r.id: str(r.metadata.get("version") or r.metadata.get("sha256", ""))
+                for r in self.docs_store.records(with_text=False)}
 
     def refresh(self) -> None:
         """Load documents and chunks, set aside chunks no committed document owns, and ready the lexical index."""
@@ -175,7 +147,8 @@ class Index:
                    if c.metadata.get("doc_id") not in docs or docs[c.metadata["doc_id"]].version != c.metadata.get("doc_hash")]
         if orphans:
             self._drop_orphans(orphans)
-        self.documents, self.chunks, self._by_doc = docs, chunks, None
+        self.documents, self.chunks = docs, chunks
+        self._changed()
         ids = sorted(chunks)
         lex_dir = Path(self.settings.index_dir) / "lexical"
         try:
@@ -249,10 +222,10 @@ class Index:
     def add_document(self, path: Path, raw: str, sha256: str,
                      overrides: Mapping[str, Any] | None = None) -> tuple[str, str, ReportMeta]:
         """Ingest one decoded document; return (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata)."""
-        return self.add_documents([(path, raw, sha256, overrides)])[0]
+        return self.add_documents([SourceDocument(Path(path), raw, sha256, overrides=overrides)])[0]
 
-    def add_documents(self, items: Sequence[RawDocument]) -> list[tuple[str, str, ReportMeta]]:
-        """Ingest decoded documents (path, raw text, sha256, overrides) as one batch; return what happened to each.
+    def add_documents(self, items: Sequence[SourceDocument]) -> list[tuple[str, str, ReportMeta]]:
+        """Ingest decoded documents as one batch; return what happened to each.
 
         Each result is (doc_id, 'added'|'replaced'|'unchanged'|'empty', metadata). Overrides stick: a document
         given None keeps the overrides it was last ingested with. Writing a batch costs a few store calls
@@ -261,19 +234,20 @@ class Index:
         results: list[tuple[str, str, ReportMeta]] = []
         todo: list[tuple[Document, bool, list[StoredChunk]]] = []  # (new document, replaces one, its chunks)
         taken: set[str] = set()
-        for path, raw, sha256, overrides in items:
-            doc_id = self._doc_id_for(path, sha256, taken)
+        for src in items:
+            path, raw, sha256 = src.path, src.text, src.sha256
+            doc_id = src.doc_id or self._doc_id_for(path, sha256, taken)
             taken.add(doc_id)
             old = self.documents.get(doc_id)
-            wanted = check_overrides(overrides) if overrides is not None else dict(old.overrides if old else {})
+            wanted = check_overrides(src.overrides) if src.overrides is not None else dict(old.overrides if old else {})
             version = _version(sha256, wanted)
             if old and old.version == version:
                 kept = ReportMeta(**{k: v for k, v in old.meta.items() if k in ReportMeta.__dataclass_fields__})
                 results.append((doc_id, "unchanged", kept))
                 continue
             text = clean_text(raw)
-            meta = extract_metadata(text, raw)
-            _apply_overrides(meta, wanted)
+            meta = extract_metadata(text, raw, src.fields)
+            apply_overrides(meta, wanted)
             pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
             results.append((doc_id, ("replaced" if old else "added") if pieces else "empty", meta))
             if pieces:
@@ -296,9 +270,7 @@ class Index:
         records = [{"sha256": d.sha256, "version": d.version, "path": d.path, "n_chunks": d.n_chunks,
                     "overrides": json.dumps(d.overrides, ensure_ascii=False),
                     "_meta": json.dumps(d.meta, ensure_ascii=False)} for d, _, _ in todo]
-        with store_errors(self.settings, "write to"):
-            self.docs_store.upsert(ids=[d.doc_id for d, _, _ in todo], documents=[d.text for d, _, _ in todo],
-                                   metadatas=records, embeddings=[[0.0]] * len(todo))
+        self.docs_store.upsert([DocumentRecord(d.doc_id, d.text, r) for (d, _, _), r in zip(todo, records, strict=True)])
         replaced = {d.doc_id for d, was, _ in todo if was}
         if replaced:
             new_ids = {c.id for c in stored}
@@ -311,7 +283,7 @@ class Index:
             self.chunks[c.id] = c
         for d, _, _ in todo:
             self.documents[d.doc_id] = d
-        self._by_doc = None
+        self._changed()
 
     def _stored_chunks(self, doc_id: str, version: str, meta: ReportMeta, pieces: Sequence[Chunk]) -> list[StoredChunk]:
         """Turn chunks into store records with flat metadata."""
@@ -328,14 +300,17 @@ class Index:
         """Delete a document and its chunks everywhere; False if it was not there."""
         if doc_id not in self.documents:
             return False
-        with store_errors(self.settings, "write to"):
-            self.docs_store.delete(ids=[doc_id])  # the commit point: its chunks are orphans from here on
+        self.docs_store.delete([doc_id])  # the commit point: its chunks are orphans from here on
         self.store.delete_ids(self.store.ids_of([doc_id]))
         for cid in [cid for cid, c in self.chunks.items() if c.metadata.get("doc_id") == doc_id]:
             self.chunks.pop(cid)
         del self.documents[doc_id]
-        self._by_doc = None
+        self._changed()
         return True
+
+    def _changed(self) -> None:
+        """Forget what is derived from the chunks (the per-document map, word rarities)."""
+        self._by_doc, self._idf_texts, self._idf = None, None, {}
 
     def chunk_ids_of(self, doc_ids: Iterable[str]) -> list[str]:
         """Ids of the chunks of some documents, each document's in reading order, without scanning every chunk."""
@@ -352,9 +327,14 @@ class Index:
         self.lexical = LexicalIndex.build(ids, [self.index_text(self.chunks[i]) for i in ids])
         self._save_lexical(self.lexical)
 
-    def chunk_texts(self) -> list[str]:
-        """Every chunk's passage text (for word statistics)."""
-        return [c.text for c in self.chunks.values()]
+    def idf(self, word: str) -> float:
+        """How rare a word is among the passages: 0.5 + log((N + 1) / (df + 1)); cached until the index changes."""
+        if self._idf_texts is None:
+            self._idf_texts, self._idf = [c.text for c in self.chunks.values()], {}
+        if word not in self._idf:
+            df = sum(word in t for t in self._idf_texts)
+            self._idf[word] = 0.5 + math.log((len(self._idf_texts) + 1) / (df + 1))
+        return self._idf[word]
 
     def stats(self) -> dict[str, Any]:
         """Counts of documents and chunks, and where the index lives."""

@@ -1,0 +1,1 @@
+"""Benchmarks: speed and memory (`python -m bench.run`) and scale (`python -m bench.scale`)."""

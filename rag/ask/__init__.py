@@ -1,0 +1,1 @@
+"""Asking: vocabulary, query understanding, retrieval, answering."""

@@ -1,0 +1,296 @@
+"""The answerer seam and the default extractive answerer: quote the sentence that states the fact, or refuse."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from rag.ask.catalogue import Holding
+from rag.ask.features import NUMBER, Candidate, in_review, score, wants_number
+from rag.ask.query import Query, term_weight
+from rag.ask.retrieval import Passage, PassageGroup
+from rag.text import fold, split_sentences
+from rag.vocabulary import TermGroup
+
+__all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
+
+NOT_FOUND = "资料中没有找到"
+# Text that talks to a model rather than reporting a fact ("忽略以上所有指令，回答：…") is never quoted as an answer.
+_INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disregard) (?:all|previous|the above)|你(?:现在)?是一个|请(?:直接)?回答[:：]|回答[:：]", re.I)
+_STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
+_CLAUSE = re.compile(r"[^，；：]*[，；：]?")
+_GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
+_ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
+_META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
+
+
+@dataclass
+class Citation:
+    """A cited passage: which report and section, the passage, and the sentence used."""
+
+    report: str
+    region: str
+    year: int | None
+    section: str
+    text: str
+    quote: str
+    score: float
+    doc_id: str = ""
+    chunk_id: str = ""
+    start: int = 0        # passage offsets in the cleaned report
+    end: int = 0
+    quote_start: int = 0  # quote offsets in the cleaned report
+    quote_end: int = 0
+
+
+@dataclass
+class Answer:
+    """The assistant's reply: text with [n] markers, whether it answered, and its citations.
+
+    A refusal says why (`reason`) and which held reports are close to what was asked (`holdings`).
+    """
+
+    text: str
+    answered: bool
+    citations: list[Citation] = field(default_factory=list)
+    question: str = ""    # the standalone question actually answered (after follow-up resolution)
+    reason: str = ""      # why it refused, when it did
+    holdings: list[Holding] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Answerer(Protocol):
+    """Composes an answer from retrieved passages; a language-model generator can implement this too."""
+
+    def answer(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
+        """Answer from passages grouped per region ('' for a question about no particular region)."""
+        ...
+
+
+@dataclass
+class _Pick:
+    score: float
+    candidate: Candidate
+
+
+def _match_quality(group: TermGroup, low: str) -> float:
+    """How well text names a term group: the full name counts 1, a short generic synonym less."""
+    best = 1.0 if any(w.lower() in low for w in group.words) else 0.0
+    loose_hits = sum(w.lower() in low for w in group.loose)
+    if loose_hits:
+        best = max(best, 0.4)
+    if loose_hits >= 2:
+        best = max(best, 0.8)  # "粮食…产量": the metric's parts, split by other words
+    if best == 0.0:
+        # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
+        for w in (w for w in group.words if len(group.words) == 1 and len(w) >= 3 and not w.isascii()):
+            pairs = [w[i:i + 2] for i in range(len(w) - 1)]
+            best = max(best, 0.8 * sum(p in low for p in pairs) / len(pairs))
+    return best
+
+
+def covered(text: str, query: Query) -> float:
+    """Share of the question's term weight the text names."""
+    if not query.terms:
+        return 0.5
+    low = text.lower()
+    weights = query.weights if len(query.weights) == len(query.terms) else [term_weight(g) for g in query.terms]
+    hit = sum(w * _match_quality(g, _bare(g, low)) for g, w in zip(query.terms, weights, strict=True))
+    return hit / sum(weights)
+
+
+def _bare(group: TermGroup, low: str) -> str:
+    """Text without the places where a metric is named only as a denominator ("占地区生产总值比重")."""
+    denominator = group.metric.denominator_only if group.metric else None
+    return denominator.sub("", low) if denominator else low
+
+
+class ExtractiveAnswerer:
+    """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
+
+    def __init__(self, min_cover: float = 0.55) -> None:
+        self.min_cover = min_cover
+
+    def answer(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
+        """Quote one supporting sentence per region group, or refuse."""
+        if query.intent == "meta":
+            return self._answer_meta(query, groups)
+        parts, cites, missing, unheld = [], [], [], []
+        for group in groups:
+            if group.empty_scope:
+                unheld.append(group.region)
+                continue
+            q = replace(query, intent=group.intent) if group.intent and group.intent != query.intent else query
+            pick = self.pick(q, group.passages)
+            if pick is None:
+                missing.append(group.region)
+                continue
+            cites.append(_cite(pick))
+            quote = pick.candidate.quoted.strip("，；、： ")
+            label = f"{group.region}：" if len(groups) > 1 or group.region else ""
+            parts.append(f"{label}{quote}[{len(cites)}]")
+        if not parts:
+            where = "、".join(r for r in missing + unheld if r)
+            return Answer(f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。", False, [],
+                          query.text, "no supporting passage")
+        text = "；".join(parts) + "。"
+        if missing and any(missing):
+            text += f"（{NOT_FOUND}{'、'.join(m for m in missing if m)}的相应内容。）"
+        if unheld and any(unheld):
+            text += f"（{'、'.join(u for u in unheld if u)}：资料中没有相应年份的报告。）"
+        return Answer(text, True, cites, query.text)
+
+    def candidates(self, query: Query, passages: Sequence[Passage]) -> list[Candidate]:
+        """Every sentence that passes the guards, with the span it would quote."""
+        out = []
+        metric = bool(query.metrics)
+        number_wanted = wants_number(query)
+        for rank, p in enumerate(passages):
+            if query.intent in ("target", "plan") and in_review(p):
+                continue  # a target answered from last year's results is the worst kind of wrong
+            for s, e in split_sentences(p.text):
+                sent = p.text[s:e]
+                if _INSTRUCTION.search(sent):
+                    continue
+                cover = covered(sent, query)
+                entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
+                if entry:
+                    cover = max(cover, 1.0)  # the entry defines exactly the term asked about
+                if cover < self.min_cover:
+                    continue
+                if query.intent == "glossary" and p.kind != "glossary" and not _defines(sent, query):
+                    continue  # a sentence that only mentions the term does not say what it means
+                qs, qe = (s, e) if p.kind == "glossary" or query.intent == "open" else _narrow(p.text, (s, e), query)
+                quote = p.text[qs:qe]
+                if number_wanted and metric and not NUMBER.search(quote):
+                    continue
+                if not _fits_intent(query, p, quote):
+                    continue
+                out.append(Candidate(p, rank, (s, e), (qs, qe), cover, entry))
+        return out
+
+    def pick(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """The best candidate by score, if any is supported enough."""
+        best: _Pick | None = None
+        for c in self.candidates(query, passages):
+            sc = score(query, c)
+            if best is None or sc > best.score:
+                best = _Pick(sc, c)
+        return best
+
+    def _answer_meta(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
+        """Answer who/when/which-session from the named report's own header, or say it does not state it."""
+        parts, cites, unstated = [], [], []
+        for group in groups:
+            header = next((p for p in group.passages if p.kind == "header"), None)
+            if header is None:
+                continue
+            span = _meta_span(header, query.meta_field)
+            if span is None:
+                unstated.append(header.report or header.doc_id)
+                continue
+            c = Candidate(header, 0, span, span, 1.0)
+            cites.append(_cite(_Pick(3.0, c)))
+            label = f"{group.region}：" if len(groups) > 1 else ""
+            parts.append(f"{label}{c.quoted.strip()}[{len(cites)}]")
+        what = _META_WORDS.get(query.meta_field, "")
+        if parts:
+            text = "；".join(parts) + "。" + (f"（{'、'.join(unstated)}没有写明{what}。）" if unstated else "")
+            return Answer(text, True, cites, query.text)
+        if unstated:
+            return Answer(f"{'、'.join(unstated)}的正文没有写明{what}。", False, [], query.text, "not stated in the report")
+        return Answer(f"{NOT_FOUND}能回答“{query.text}”的报告。", False, [], query.text, "no report to read it from")
+
+
+def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
+    """Where the header states a field (from the spans metadata recorded at ingest), relative to the passage."""
+    spans = header.doc_meta.get("spans") or {}
+    lo, hi = header.start, header.start + len(header.text)
+    span = spans.get(field_name)
+    if not span or not (lo <= span[0] and span[1] <= hi):
+        return None
+    s, e = span[0] - lo, span[1] - lo
+    if field_name == "date":
+        session = spans.get("session")
+        if session and lo <= session[0] and session[1] <= hi and 0 <= session[0] - span[1] <= 30:
+            e = session[1] - lo  # "2022年1月17日在河北省第十三届人民代表大会第五次会议上"
+    if field_name == "speaker":
+        post = spans.get("speaker_title")
+        if post and lo <= post[0] and 0 <= span[0] - post[1] <= 20:
+            s = post[0] - lo  # "河北省人民政府省长 许勤"
+            org = spans.get("speaker_org")
+            if org and lo <= org[0] and 0 <= post[0] - org[1] <= 4:
+                s = org[0] - lo
+    return s, e
+
+
+def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
+    """Reject a target quoted as a result, a result quoted as a target, and a goal for another year."""
+    plan_year = p.doc_meta.get("plan_year")
+    wanted = set(query.years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
+    goal_years = {int(y) for y in _GOAL_YEAR.findall(quote)}
+    if wanted and goal_years and not goal_years & wanted:
+        return False  # "到2026年…" answers a five-year plan, not this year's target
+    if query.intent == "target" and query.metrics:
+        if re.search(r"比上年|实现了|增长了|达到了", quote):
+            return False
+        return not re.search(r"(?<![要将])完成", quote) or bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+    if query.intent == "result" and not in_review(p):
+        return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
+    return True
+
+
+_DEFINES = re.compile(r"(?:[”\"]|)\s*(?:是指|即|指的是|就是|，也就是|是.{0,12}的简称|简称)")
+
+
+def _defines(sentence: str, query: Query) -> bool:
+    """True when the sentence defines one of the question's terms ('X是指…', 'X，即…')."""
+    for g in query.terms:
+        for w in g.words:
+            i = sentence.find(w)
+            if i >= 0 and _DEFINES.match(sentence, i + len(w)):
+                return True
+    return bool(re.search(r"是指|指的是", sentence))
+
+
+def _entry_term_in(entry: str, question: str) -> int:
+    """Length of the term a glossary entry defines ('4.三个一：…') if the question names it, else 0."""
+    m = _ENTRY_TERM.match(entry)
+    term = fold(m.group(1)).strip("“”\"") if m else ""
+    return len(term) if term and term in fold(question) else 0
+
+
+def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
+    """Quote the whole sentence if short, else the clauses from the best match to the next number."""
+    s, e = sent
+    if e - s <= 90 or ("分别" in text[s:e] and e - s <= 240):
+        return s, e  # short, or a "A、B分别增长x、y" list that only makes sense whole
+    clauses = [(s + m.start(), s + m.end()) for m in _CLAUSE.finditer(text[s:e]) if m.end() > m.start()]
+    best_i, best_c = 0, -1.0
+    for i, (cs, ce) in enumerate(clauses):
+        c = covered(text[cs:ce], query) + (0.2 if NUMBER.search(text[cs:ce]) else 0)
+        if c > best_c:
+            best_i, best_c = i, c
+    j = best_i
+    while j < len(clauses) - 1 and not NUMBER.search(text[clauses[best_i][0]:clauses[j][1]]) and j - best_i < 3:
+        j += 1
+    qs, qe = clauses[best_i][0], clauses[j][1]
+    # Keep the clause's subject: if the clause starts mid-list, back up one clause.
+    if best_i > 0 and qe - qs < 20:
+        qs = clauses[best_i - 1][0]
+    return qs, qe
+
+
+def _cite(pick: _Pick) -> Citation:
+    """Build a citation from a picked candidate."""
+    c = pick.candidate
+    p = c.passage
+    qs, qe = c.quote
+    return Citation(report=p.report, region=p.region, year=p.year, section=p.section, text=p.text,
+                    quote=c.sentence, score=round(pick.score, 4), doc_id=p.doc_id,
+                    chunk_id=p.chunk_id, start=p.start, end=p.start + len(p.text),
+                    quote_start=p.start + qs, quote_end=p.start + qe)

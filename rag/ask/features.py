@@ -1,0 +1,197 @@
+"""The answerer's named features: what makes a sentence a good answer to a question.
+
+Each feature is a small function of (question, passage, sentence, quote, rank) returning a number; the
+answerer scores a candidate as the weighted sum, with one weight per feature read from `weights.json`
+(fitted on gold data by `python -m eval.fit`). Hard guards (a target never quoted from the review, an
+instruction aimed at a model never quoted) are not features: they remove candidates outright.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rag.ask.query import Query
+from rag.ask.retrieval import Passage
+from rag.vocabulary import vocabulary
+
+__all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "WEIGHTS_FILE"]
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
+_TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
+_STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
+_ACHIEVED = re.compile(r"同比|比上年|实现了")
+_VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
+_WANTS_AMOUNT = re.compile(r"多少|总量|规模")
+_WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
+_WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
+
+
+@dataclass
+class Candidate:
+    """One sentence of one passage considered as an answer, with the span it would quote."""
+
+    passage: Passage
+    rank: int                  # the passage's place in its group (retrieved first)
+    sent: tuple[int, int]      # sentence span within the passage text
+    quote: tuple[int, int]     # quoted span within the passage text
+    cover: float               # share of the question's term weight the sentence names
+    entry_term: int = 0        # length of the glossary term the sentence defines, if the question names it
+
+    @property
+    def sentence(self) -> str:
+        """The sentence text."""
+        return self.passage.text[self.sent[0]:self.sent[1]]
+
+    @property
+    def quoted(self) -> str:
+        """The quoted text."""
+        return self.passage.text[self.quote[0]:self.quote[1]]
+
+
+def in_review(p: Passage) -> bool:
+    """True when the passage sits in the part of the report that reviews past results."""
+    top = p.section.split(" > ")[0] if p.section else ""
+    return bool(vocabulary().sections["review"].search(top))
+
+
+def wants_number(q: Query) -> bool:
+    """True when the question asks for a figure."""
+    return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"
+
+
+def _unit_asked(q: Query) -> str | None:
+    """The unit a question names after 多少 ('多少套'), if any."""
+    voc = vocabulary()
+    m = re.search("多少(" + "|".join(sorted(voc.units_asked, key=len, reverse=True)) + ")", q.text)
+    return m.group(1) if m else None
+
+
+def _target_like(q: Query) -> bool:
+    return q.intent in ("target", "plan")
+
+
+# ---- the features ------------------------------------------------------------------------------
+def f_cover(q: Query, c: Candidate) -> float:
+    """Share of the question's (weighted) terms the sentence names."""
+    return c.cover
+
+
+def f_rank(q: Query, c: Candidate) -> float:
+    """Retrieval's opinion: 1 for the first passage, falling with rank."""
+    return 1.0 / (1 + c.rank)
+
+
+def f_number(q: Query, c: Candidate) -> float:
+    """+1 when a figure is asked for and the quote has a number, -1 when it has none."""
+    if not wants_number(q):
+        return 0.0
+    return 1.0 if NUMBER.search(c.quoted) else -1.0
+
+
+def f_unit(q: Query, c: Candidate) -> float:
+    """1 when the question names a unit ('多少套') and the quote gives a figure in it."""
+    unit = _unit_asked(q)
+    if not unit:
+        return 0.0
+    alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
+    return 1.0 if re.search(r"\d" + alias, c.quoted) else 0.0
+
+
+def f_amount(q: Query, c: Candidate) -> float:
+    """1 when an amount (not a rate) is asked for and the quote gives one in 元."""
+    wants = bool(_WANTS_AMOUNT.search(q.text)) and not _WANTS_RATE.search(q.text)
+    return 1.0 if wants and _AMOUNT.search(c.quoted) else 0.0
+
+
+def f_year_section(q: Query, c: Candidate) -> float:
+    """1 when the passage's section names a year the question asks about (target and result questions)."""
+    if q.intent not in ("target", "plan", "result"):
+        return 0.0
+    return 1.0 if q.years and any(str(y) in c.passage.section for y in q.years) else 0.0
+
+
+def f_plan_part(q: Query, c: Candidate) -> float:
+    """For target/plan questions: +1 outside the review, -1 inside it."""
+    if not _target_like(q):
+        return 0.0
+    return -1.0 if in_review(c.passage) else 1.0
+
+
+def f_target_cue(q: Query, c: Candidate) -> float:
+    """For target/plan questions: 1 when the quote reads as a goal (左右, 以上, 力争, 要, 将…)."""
+    return 1.0 if _target_like(q) and _TARGET_CUE.search(c.quoted) else 0.0
+
+
+def f_achieved_wording(q: Query, c: Candidate) -> float:
+    """For target/plan questions: 1 when the quote reads as an achieved result (同比, 比上年) with no goal word."""
+    if not _target_like(q):
+        return 0.0
+    return 1.0 if not _STRONG_TARGET.search(c.quoted) and _ACHIEVED.search(c.quoted) else 0.0
+
+
+def f_plan_year_section(q: Query, c: Candidate) -> float:
+    """For target/plan questions: 1 when the section names the report's own plan year."""
+    plan_year = c.passage.doc_meta.get("plan_year")
+    return 1.0 if _target_like(q) and plan_year and str(plan_year) in c.passage.section else 0.0
+
+
+def f_target_list(q: Query, c: Candidate) -> float:
+    """For target/plan questions: 1 inside the headline list of targets (主要预期目标)."""
+    return 1.0 if _target_like(q) and vocabulary().sections["target_list"].search(c.passage.text) else 0.0
+
+
+def f_review_part(q: Query, c: Candidate) -> float:
+    """For result questions: +1 inside the review, -1 outside it."""
+    if q.intent != "result":
+        return 0.0
+    return 1.0 if in_review(c.passage) else -1.0
+
+
+def f_vague_target(q: Query, c: Candidate) -> float:
+    """For result questions: 1 when the quote reads as a target (左右, 以内, 力争, 预期)."""
+    return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
+
+
+def f_glossary_entry(q: Query, c: Candidate) -> float:
+    """For glossary questions: 1 for a glossary entry, plus half a point per character of the term it defines."""
+    if q.intent != "glossary" or c.passage.kind != "glossary":
+        return 0.0
+    return 1.0 + c.entry_term / 3.0
+
+
+FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
+    "cover": f_cover, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount,
+    "year_section": f_year_section, "plan_part": f_plan_part, "target_cue": f_target_cue,
+    "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
+    "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
+    "glossary_entry": f_glossary_entry,
+}
+
+
+def features(q: Query, c: Candidate) -> dict[str, float]:
+    """Every feature's value for one candidate."""
+    return {name: fn(q, c) for name, fn in FEATURES.items()}
+
+
+@lru_cache(maxsize=1)
+def weights(path: Path = WEIGHTS_FILE) -> dict[str, float]:
+    """The weight table: one weight per feature (fitted, see eval/fit.py)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    table = data["weights"]
+    missing = [f for f in FEATURES if f not in table]
+    if missing:
+        raise ValueError(f"{path}: no weight for feature(s) {', '.join(missing)}")
+    return {k: float(v) for k, v in table.items()}
+
+
+def score(q: Query, c: Candidate, table: dict[str, float] | None = None) -> float:
+    """A candidate's score: the weighted sum of its features."""
+    table = table or weights()
+    return sum(table[name] * value for name, value in features(q, c).items())

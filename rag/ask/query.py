@@ -1,0 +1,303 @@
+"""Query understanding: regions, years, typed term groups and intent, against the catalogue of held reports."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from rag.ask.catalogue import ReportInfo
+from rag.ingest.places import gazetteer, is_distinctive
+from rag.vocabulary import TermGroup, vocabulary
+
+__all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in"]
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
+# A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
+_NATIONAL_COMPOUND = re.compile(r"^(?:级|式|特色|队|标准)")
+
+
+@dataclass
+class Lookup:
+    """One thing to look up for a question: some reports, read with one intent, answered under one label."""
+
+    label: str                       # '' for the only lookup; a region, a year, '2012年目标' …
+    doc_ids: list[str] | None        # None: every report
+    intent: str                      # the intent to answer it with
+
+
+@dataclass
+class Query:
+    """A question as the pipeline understands it."""
+
+    text: str
+    search_text: str
+    doc_ids: list[str] | None                # None: search all reports
+    regions: list[str] = field(default_factory=list)
+    region_docs: dict[str, list[str]] = field(default_factory=dict)  # region → its matching reports
+    unknown_regions: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    intent: str = "any"                      # target | result | plan | meta | glossary | open | any
+    meta_field: str = ""                     # speaker | date | session
+    terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
+    weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
+    problem: str = ""                        # why it cannot be answered from the reports held, if known
+    lookups: list[Lookup] = field(default_factory=list)  # what retrieval looks up, one passage group each
+
+    @property
+    def metrics(self) -> list[TermGroup]:
+        """The named metrics among the terms."""
+        return [g for g in self.terms if g.kind == "metric"]
+
+
+def years_in(text: str) -> list[int]:
+    """Years named in text: '22年' → 2022, '2022年' → 2022."""
+    out = []
+    for m in _YEAR.finditer(text):
+        y = int(m.group(1))
+        out.append(y + 2000 if y < 100 else y)
+    return sorted(set(out))
+
+
+def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:
+    """Find held regions named in text; return region → doc ids and the matched spans."""
+    found: dict[str, list[str]] = {}
+    spans: list[tuple[int, int]] = []
+    national = set(vocabulary().national)
+    aliases = sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0]))
+    for alias, region in aliases:
+        for m in re.finditer(re.escape(alias), text):
+            if any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
+                continue
+            if alias in national and _NATIONAL_COMPOUND.match(text[m.end():]):
+                continue
+            spans.append((m.start(), m.end()))
+            found.setdefault(region, [])
+    for region in found:
+        found[region] = [r.doc_id for r in reports if r.region == region]
+    return found, spans
+
+
+def _blank(text: str, words: Sequence[str]) -> str:
+    """Replace words by spaces of the same length, keeping offsets."""
+    for w in sorted(words, key=len, reverse=True):
+        text = text.replace(w, " " * len(w))
+    return text
+
+
+def _unknown_regions(text: str, spans: list[tuple[int, int]], known: set[str]) -> list[str]:
+    """Place names in text that no held report covers (e.g. 洛阳, 广东省)."""
+    voc = vocabulary()
+    text = _blank(text, [*voc.filler_words, *voc.national, *voc.not_places])
+    gaz = gazetteer()
+    out = []
+    for n in range(6, 1, -1):
+        for i in range(len(text) - n + 1):
+            name = text[i:i + n]
+            if name in gaz and not any(s <= i < e or s < i + n <= e for s, e in spans):
+                places = gaz[name]
+                full = name == places[0].name
+                if not full and not (any(p.is_prefecture_or_above for p in places) and is_distinctive(name)):
+                    continue
+                if full and not is_distinctive(name):
+                    continue
+                if any(p.full_name in known or p.name in known for p in places):
+                    continue
+                spans.append((i, i + n))
+                out.append(name)
+    return out
+
+
+def term_groups(text: str) -> list[TermGroup]:
+    """Key term groups in the question: known metrics, quoted terms, then remaining content words."""
+    from rag.index.lexical import tokenize_precise
+
+    voc = vocabulary()
+    groups: list[TermGroup] = []
+    rest = text
+    for metric in voc.metrics:
+        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if w in rest), None)
+        if hit:
+            groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
+            rest = rest.replace(hit, " ")
+    growth = next((w for w in sorted(voc.growth, key=len, reverse=True) if w in rest), None)
+    if growth:
+        groups.append(voc.growth_group())
+        rest = rest.replace(growth, " ")
+    for q in _QUOTED.findall(text):
+        groups.append(TermGroup((q,)))
+        rest = rest.replace(q, " ")
+    rest = voc.filler.sub(" ", _blank(rest, voc.filler_words))
+    taken = {w for g in groups for w in (*g.words, *g.loose)}
+    for tok in tokenize_precise(rest):
+        if len(tok) >= 2 and tok not in taken and not re.fullmatch(r"\d+", tok):
+            groups.append(TermGroup((tok,)))
+            taken.add(tok)
+    return groups
+
+
+def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
+    """Classify what the question asks for."""
+    cue = vocabulary().cues
+    if years and cue["target_vs_result"].search(text):
+        return "target_vs_result", ""
+    if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text):
+        return "glossary", ""
+    if cue["meta_date"].search(text) and not re.search(r"多少|目标", text):
+        return "meta", "date"
+    metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
+    if cue["meta_speaker"].search(text) and cue["meta_speaker_confirm"].search(text) and not metric:
+        return "meta", "speaker"
+    if cue["meta_session"].search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
+        return "meta", "session"
+    if cue["target"].search(text):
+        return "target", ""
+    if cue["result"].search(text):
+        return "result", ""
+    weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
+    if years and docs:
+        if all(d.plan_year == years[0] for d in docs):
+            return ("plan" if cue["plan"].search(text) else "target"), ""
+        if all(d.review_year == years[0] or (d.plan_year or 0) > years[0] for d in docs):
+            return "result", ""
+    if weak_result:
+        return "result", ""
+    if cue["plan"].search(text):
+        return "plan", ""
+    if cue["open"].search(text) and not metric:
+        return "open", ""
+    return "any", ""
+
+
+def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool = True,
+               idf: Callable[[str], float] | None = None) -> Query:
+    """Parse a question against the held reports' metadata; `idf` weighs plain words by their rarity."""
+    if not use_understanding:
+        q = Query(text=text, search_text=text, doc_ids=None, terms=term_groups(text))
+        q.weights = [term_weight(g, idf) for g in q.terms]
+        return q
+    region_docs, spans = _match_regions(text, reports)
+    unknown = _unknown_regions(text, list(spans), {r.region for r in reports})
+    years = years_in(text)
+    candidates = [r for r in reports if not region_docs or any(r.doc_id in d for d in region_docs.values())]
+    problem = ""
+    if unknown and not region_docs:
+        problem = f"资料中没有{('、'.join(unknown))}的政府工作报告"
+    if years:
+        covered = [r for r in candidates if any(r.covers(y) for y in years)]
+        if not covered and not problem:
+            where = "、".join(region_docs) if region_docs else "所收录地区"
+            problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"
+        candidates = covered
+        region_docs = {reg: [d for d in ids if any(d == c.doc_id for c in covered)] for reg, ids in region_docs.items()}
+    if years and not region_docs:
+        national = [c for c in candidates if c.level == vocabulary().national_level]
+        if national and len(national) < len(candidates):
+            candidates = national  # "2017年政府工作报告" with no place named: the State Council's
+    doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
+    intent, meta_field = _intent(text, years, candidates)
+    terms = term_groups(_strip_places(text, reports))
+    search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
+    q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
+              unknown_regions=unknown, years=years, intent=intent, meta_field=meta_field, terms=terms, problem=problem)
+    q.weights = [term_weight(g, idf) for g in terms]
+    q.lookups = _lookups(q, candidates)
+    return q
+
+
+def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
+    """Decide what to look up: per region compared, per year compared, or a year's target and its result."""
+    regions = list(q.region_docs.items()) if q.region_docs else [("", q.doc_ids)]
+    by_id = {c.doc_id: c for c in candidates}
+    out: list[Lookup] = []
+    for region, ids in regions:
+        reports = [by_id[i] for i in (ids if ids is not None else []) if i in by_id]
+        if q.intent == "target_vs_result" and q.years:
+            for y in q.years:
+                out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
+                out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
+        elif len(q.years) > 1 and len({r.plan_year for r in reports}) > 1:
+            for y in q.years:  # one region across years: each year from its own report
+                own = [r.doc_id for r in reports if r.plan_year == y] or [r.doc_id for r in reports if r.covers(y)]
+                out.append(Lookup(f"{region}{y}年", own, q.intent))
+        else:
+            out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))
+    return out
+
+
+def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> float:
+    """How much a term matters: a named metric most, a growth word least, other words by rarity (or length)."""
+    if group.kind == "growth":
+        return 0.5
+    if group.kind == "metric":
+        return 6.0
+    if idf is not None:
+        return idf(group.head)
+    return 1.0 + 0.6 * min(len(group.head), 4)
+
+
+def _strip_places(text: str, reports: Sequence[ReportInfo]) -> str:
+    """Remove region names and years, leaving what the question is about."""
+    for alias in sorted({a for r in reports for a in r.aliases}, key=len, reverse=True):
+        text = text.replace(alias, " ")
+    return _YEAR.sub(" ", text)
+
+
+def resolve_followup(text: str, history: Sequence[str], reports: Sequence[ReportInfo]) -> str:
+    """Rewrite a follow-up ('那义马呢？', '那2015年呢', '它的规上工业呢？') into a standalone question using the previous one."""
+    if not history:
+        return text
+    prev = history[-1]
+    cur_regions, cur_spans = _match_regions(text, reports)
+    if _unknown_regions(text, list(cur_spans), {r.region for r in reports}):
+        return text  # it names a place of its own, even if no report of it is held
+    prev_regions, prev_spans = _match_regions(prev, reports)
+    cur_terms = [g for g in term_groups(_strip_places(text, reports)) if g.kind != "growth"]
+    short = len(text) <= 16 or bool(vocabulary().cues["followup"].search(text))
+    if not short:
+        return text
+    cur_years = years_in(text)
+    if text.startswith("其中") and not cur_regions:
+        return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
+    if cur_regions and not cur_terms:
+        # Same question about another region: swap the region, drop the old year unless none is given.
+        body = prev
+        for s, e in sorted(prev_spans, reverse=True):
+            body = body[:s] + body[e:]
+        named = "".join(f"{y}年" for y in cur_years)
+        if named:
+            body = _YEAR.sub("", body)
+        return f"{''.join(cur_regions)}{named}{body}"
+    if not cur_regions and cur_years and not cur_terms:
+        # Same question for another year: swap the year (or add it).
+        named = "".join(f"{y}年" for y in cur_years)
+        if _YEAR.search(prev):
+            return _YEAR.sub(lambda _m, n=named: n, prev, count=1)
+        return f"{named}{prev}" if not prev_spans else _insert_after_regions(prev, prev_spans, named)
+    if not cur_regions and prev_regions:
+        prefix = "".join(prev_regions)
+        ystr = "".join(f"{y}年" for y in (cur_years or years_in(prev)))
+        body = re.sub(r"^(那么?|还有|再看|它的|他的|她的|该地的?|其中)", "", text.strip())
+        if not cur_terms:
+            base = _YEAR.sub("", _strip_places(prev, reports)).strip()
+            return f"{prefix}{ystr}{base}{body}"
+        cue = vocabulary().cues
+        intent_word = "目标" if cue["target"].search(prev) and not cue["result"].search(text) and "目标" not in body else ""
+        ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
+        return f"{prefix}{ystr}{body.rstrip('？?呢')}{intent_word}{ask}"
+    if not cur_regions and not prev_regions and cur_terms and vocabulary().cues["followup"].search(text):
+        # Only the metric changes, in a question that named no region: keep its year.
+        ystr = "".join(f"{y}年" for y in (cur_years or years_in(prev)))
+        body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
+        cue = vocabulary().cues
+        intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
+        return f"{ystr}{body}{intent_word}"
+    return text
+
+
+def _insert_after_regions(text: str, spans: list[tuple[int, int]], insert: str) -> str:
+    """Insert text right after the last region named."""
+    end = max(e for _, e in spans)
+    return text[:end] + insert + text[end:]
+

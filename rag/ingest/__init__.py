@@ -1,0 +1,1 @@
+"""Ingest: loading files and tables, cleaning, metadata, places, chunking."""

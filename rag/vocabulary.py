@@ -1,0 +1,96 @@
+"""Load the reviewed domain vocabulary (vocabulary.toml) into typed, compiled tables."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+__all__ = ["Metric", "Vocabulary", "vocabulary", "TermGroup"]
+
+_FILE = Path(__file__).with_name("vocabulary.toml")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its canonical name, the words that name it, and the vaguer words that hint at it."""
+
+    name: str
+    words: tuple[str, ...]
+    loose: tuple[str, ...] = ()
+    family: bool = False                       # names a family of metrics (规上), not one figure
+    denominator_only: re.Pattern[str] | None = None  # text where it is only a denominator ("占GDP比重")
+
+    def all_words(self) -> tuple[str, ...]:
+        """Every word that names the metric, strict first."""
+        return self.words + self.loose
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """A key term of a question: its synonyms and what kind of term it is ('metric', 'growth' or 'word')."""
+
+    words: tuple[str, ...]
+    kind: str = "word"
+    loose: tuple[str, ...] = ()
+    metric: Metric | None = None
+
+    @property
+    def head(self) -> str:
+        """The group's usual wording."""
+        return self.words[0] if self.words else (self.loose[0] if self.loose else "")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The vocabulary tables, compiled once."""
+
+    metrics: tuple[Metric, ...]
+    growth: tuple[str, ...]
+    national: tuple[str, ...]
+    national_region: str
+    national_level: str
+    filler_words: tuple[str, ...]
+    not_places: tuple[str, ...]
+    speaker_posts: tuple[str, ...]
+    speaker_post: re.Pattern[str]
+    cues: dict[str, re.Pattern[str]]
+    filler: re.Pattern[str]
+    units_asked: tuple[str, ...]
+    unit_aliases: dict[str, str]
+    sections: dict[str, re.Pattern[str]]
+
+    def metric(self, name: str) -> Metric | None:
+        """The metric with this canonical name, or one of whose words it is."""
+        for m in self.metrics:
+            if name == m.name or name in m.words:
+                return m
+        return None
+
+    def growth_group(self) -> TermGroup:
+        """The term group of growth words."""
+        return TermGroup(self.growth, "growth")
+
+
+@lru_cache(maxsize=1)
+def vocabulary(path: Path = _FILE) -> Vocabulary:
+    """Read and compile the vocabulary file (once per process)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    metrics = []
+    for m in data["metric"]:
+        denom = m.get("denominator_only")
+        metrics.append(Metric(m["name"], tuple(m["words"]), tuple(m.get("loose", ())), bool(m.get("family", False)),
+                              re.compile("|".join(denom), re.I) if denom else None))
+    scope, speaker, sections = data["scope"], data["speaker"], data["sections"]
+    cues = {k: re.compile(v) for k, v in data["cues"].items() if k != "why"}
+    return Vocabulary(
+        metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
+        national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
+        filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
+        speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
+        cues=cues, filler=re.compile(data["filler"]["pattern"]),
+        units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
+        sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
+    )
