@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import io
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -263,7 +264,7 @@ def _table_sources(path: Path, max_bytes: int) -> Iterator[SourceDocument]:
             yield SourceDocument(path, first.text, first.sha256, path.stem, dict(first.fields))
             return
         empty = []
-        for row in (r for r in (first, second, *rows) if r is not None):
+        for row in itertools.chain((first, second), rows):
             doc_id = f"{path.stem}-r{row.row}"
             if not row.text.strip():
                 empty.append(row.row)

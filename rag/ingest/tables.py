@@ -64,16 +64,18 @@ def _text_column(header: Sequence[str], sample: Sequence[Sequence[str]]) -> int:
     return best
 
 
-def _csv_rows(data: bytes, encoding: str) -> Iterator[list[str]]:
-    """Stream the rows of a CSV (comma, semicolon or tab separated), decoded."""
-    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
-    head = stream.read(64 * 1024)
-    stream.seek(0)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.reader(stream, dialect)
+def _csv_rows(source: Path | bytes, encoding: str) -> Iterator[list[str]]:
+    """Stream the rows of a CSV (comma, semicolon or tab separated), decoded, from a file or bytes."""
+    stream = (io.TextIOWrapper(io.BytesIO(source), encoding=encoding, newline="") if isinstance(source, bytes)
+              else source.open(encoding=encoding, newline=""))
+    with stream:
+        head = stream.read(64 * 1024)
+        stream.seek(0)
+        try:
+            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        yield from csv.reader(stream, dialect)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
@@ -93,7 +95,7 @@ def _xlsx_rows(path: Path) -> Iterator[list[str]]:
 
 def read_table(path: Path, data: bytes | None = None, encoding: str = "utf-8") -> Iterator[TableRow]:
     """Yield one TableRow per data row (empty texts included: the caller reports them); raise TableError."""
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(data or path.read_bytes(), encoding)
+    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(data if data is not None else path, encoding)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(rows)]
     except StopIteration:
