@@ -16,7 +16,7 @@ def test_sample_question(bot):
     c = res.citations[0]
     assert c.region == "焦作市解放区" and c.year == 2022 and "2022年主要目标" in c.section
     assert c.quote in c.text and "8%左右" in c.quote
-    doc = bot.index.documents[c.doc_id].text
+    doc = bot.report_text(c.doc_id)
     assert doc[c.quote_start:c.quote_end] in c.quote
 
 
@@ -32,11 +32,12 @@ def test_numbers_come_from_citations(bot):
 
 def test_compare_cites_each_report(bot):
     """A two-report question cites both reports."""
-    res = bot.answer("青海和辽宁2022年GDP增长目标各是多少")
+    trace = bot.trace("青海和辽宁2022年GDP增长目标各是多少")
+    res = trace.answer
     assert {c.region for c in res.citations} == {"青海省", "辽宁省"}
     assert "5.5%左右" in res.text and "5.5%以上" in res.text
     # retrieval ran once per region, each ranking inside its own report
-    regions = [{bot.index.chunks[cid].metadata["region"] for cid in ranked} for ranked in res.retrieved]
+    regions = [{bot.index.chunks[cid].metadata["region"] for cid in g.ranking} for g in trace.groups]
     assert sorted(map(sorted, regions)) == [["辽宁省"], ["青海省"]]
 
 

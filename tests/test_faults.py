@@ -18,7 +18,7 @@ from filelock import FileLock
 from eval.embedcache import CachingEmbedder
 from rag import Assistant
 from rag.index.index import ORPHAN_GRACE_S
-from rag.index.store import StoredChunk, StoreError
+from rag.index.store import DocumentRecord, StoredChunk, StoreError
 
 pytestmark = pytest.mark.integration
 
@@ -33,8 +33,8 @@ from rag import Assistant
 bot = Assistant(index_dir=sys.argv[1])
 idx = bot.index
 chunks = {c.id: [c.metadata["doc_id"], c.metadata["doc_hash"]] for c in idx.store.all()}
-docs = {d: {"n": m["n_chunks"], "version": m.get("version") or m["sha256"], "sha256": m["sha256"]}
-        for d, _, m in idx.store.records(idx.docs_store, ["metadatas"])}
+docs = {r.id: {"n": r.metadata["n_chunks"], "version": r.metadata.get("version") or r.metadata["sha256"],
+              "sha256": r.metadata["sha256"]} for r in idx.docs_store.records(with_text=False)}
 res = bot.answer(sys.argv[2])
 print(json.dumps({"docs": docs, "chunks": chunks, "lexical": sorted(idx.lexical.ids), "served": sorted(idx.chunks),
                   "answered": res.answered, "text": res.text, "cited": [c.doc_id for c in res.citations]},
@@ -231,7 +231,7 @@ def test_interrupted_after_commit_drops_old_chunks(small_bot: Assistant) -> None
     index.store.add(new_chunks)
     record = {"sha256": "d" * 64, "version": "d" * 64, "path": doc.path, "n_chunks": len(new_chunks),
               "overrides": "{}", "_meta": json.dumps(doc.meta, ensure_ascii=False)}
-    index.docs_store.upsert(ids=[doc.doc_id], documents=[doc.text], metadatas=[record], embeddings=[[0.0]])
+    index.docs_store.upsert([DocumentRecord(doc.doc_id, doc.text, record)])
     fresh = Assistant(settings=small_bot.settings, embedder=small_bot.embedder)
     assert set(fresh.index.chunks) == {c.id for c in new_chunks}
     assert {c.id for c in fresh.index.store.all()} == {c.id for c in new_chunks} and not old_ids & set(fresh.index.chunks)

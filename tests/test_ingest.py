@@ -49,7 +49,7 @@ def store_state(bot: Assistant) -> tuple[dict[str, dict], dict[str, dict]]:
     """What Chroma holds: chunk id -> metadata, and document id -> record metadata."""
     index = bot.index
     chunks = {c.id: c.metadata for c in index.store.all()}
-    docs = {did: meta for did, _, meta in index.store.records(index.docs_store, ["metadatas"])}
+    docs = {r.id: r.metadata for r in index.docs_store.records(with_text=False)}
     return chunks, docs
 
 
@@ -323,7 +323,7 @@ def test_formats_end_to_end(tmp_path: Path, embedder: CachingEmbedder, fmt: str)
         "docx": lambda: _docx(name.with_suffix(".docx"), text),
     }[fmt]()
     bot = Assistant(index_dir=tmp_path / "index", embedder=embedder)
-    summary = bot.ingest([path])
+    summary = bot.ingest([path], overrides={"region": "运城市"})  # the abstract never states its city
     assert summary.added == ["yuncheng"], summary.skipped
     assert bot.index.documents["yuncheng"].meta["region"] == "运城市"
     res = bot.answer("运城2022年GDP多少")
