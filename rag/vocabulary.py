@@ -54,6 +54,8 @@ class Vocabulary:
     national_level: str
     filler_words: tuple[str, ...]
     not_places: tuple[str, ...]
+    topic_after_place: tuple[str, ...]
+    abbreviations: dict[str, str]
     speaker_posts: tuple[str, ...]
     speaker_post: re.Pattern[str]
     cues: dict[str, re.Pattern[str]]
@@ -89,6 +91,8 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
         filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
+        topic_after_place=tuple(scope["topic_after_place"]),
+        abbreviations={k: v for k, v in data["abbreviations"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]),
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),

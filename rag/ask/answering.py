@@ -129,10 +129,11 @@ class ExtractiveAnswerer:
             if pick is None:
                 missing.append(group.region)
                 continue
-            cites.append(_cite(pick))
-            quote = pick.candidate.quoted.strip("，；、： ")
             label = f"{group.region}：" if len(groups) > 1 or group.region else ""
-            parts.append(f"{label}{quote}[{len(cites)}]")
+            for extra in [pick, *(self.more(q, group.passages, pick) if q.intent == "open" else [])]:
+                cites.append(_cite(extra))
+                parts.append(f"{label}{extra.candidate.quoted.strip('，；、： ')}[{len(cites)}]")
+                label = ""
         if not parts:
             where = "、".join(r for r in missing + unheld if r)
             return Answer(f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。", False, [],
@@ -154,7 +155,7 @@ class ExtractiveAnswerer:
                 continue  # a target answered from last year's results is the worst kind of wrong
             for s, e in split_sentences(p.text):
                 sent = p.text[s:e]
-                if _INSTRUCTION.search(sent):
+                if _INSTRUCTION.search(sent) or not _year_fits(query, p, sent):
                     continue
                 cover = covered(sent, query)
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
@@ -181,6 +182,19 @@ class ExtractiveAnswerer:
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
         return best
+
+    def more(self, query: Query, passages: Sequence[Passage], first: _Pick, n: int = 2) -> list[_Pick]:
+        """Further sentences for a question outside the metrics: the next best that also state it (not the same one)."""
+        picks = sorted((_Pick(score(query, c), c) for c in self.candidates(query, passages)), key=lambda p: -p.score)
+        seen = {(first.candidate.passage.chunk_id, first.candidate.sent)}
+        out = []
+        for p in picks:
+            key = (p.candidate.passage.chunk_id, p.candidate.sent)
+            if key in seen or p.score < first.score * 0.85 or len(out) >= n:
+                continue
+            seen.add(key)
+            out.append(p)
+        return out
 
     def _answer_meta(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
         """Answer who/when/which-session from the named report's own header, or say it does not state it."""
@@ -226,6 +240,25 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
             if org and lo <= org[0] and 0 <= post[0] - org[1] <= 4:
                 s = org[0] - lo
     return s, e
+
+
+_NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def _year_fits(query: Query, p: Passage, sent: str) -> bool:
+    """A figure for the year asked: the sentence names it, or its part of the report is about it.
+
+    A report's plan part speaks of its plan year; its review part of its review year. A year's result from
+    the next report's review is right; the next report's target for its own year is the wrong year.
+    """
+    if not query.years or p.kind in ("header", "glossary"):
+        return True
+    wanted = set(query.years)
+    if {int(y) for y in _NAMED_YEAR.findall(sent)} & wanted:
+        return True
+    key = "review_year" if in_review(p) else "plan_year"
+    year = p.doc_meta.get(key)
+    return year is None or int(year) in wanted
 
 
 def _fits_intent(query: Query, p: Passage, quote: str) -> bool:

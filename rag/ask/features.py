@@ -159,6 +159,20 @@ def f_vague_target(q: Query, c: Candidate) -> float:
     return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
 
 
+_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间")
+_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+
+
+def f_multi_year(q: Query, c: Candidate) -> float:
+    """1 when the quote speaks of several years (年均, 五年, 累计, 十四五) and the question does not."""
+    return 1.0 if _MULTI_YEAR.search(c.quoted) and not _MULTI_YEAR.search(q.text) else 0.0
+
+
+def f_year_named(q: Query, c: Candidate) -> float:
+    """1 when the sentence names a year the question asks about."""
+    return 1.0 if q.years and {int(y) for y in _YEAR_IN.findall(c.sentence)} & set(q.years) else 0.0
+
+
 def f_glossary_entry(q: Query, c: Candidate) -> float:
     """For glossary questions: 1 for a glossary entry, plus half a point per character of the term it defines."""
     if q.intent != "glossary" or c.passage.kind != "glossary":
@@ -171,7 +185,7 @@ FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
     "year_section": f_year_section, "plan_part": f_plan_part, "target_cue": f_target_cue,
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
-    "glossary_entry": f_glossary_entry,
+    "glossary_entry": f_glossary_entry, "multi_year": f_multi_year, "year_named": f_year_named,
 }
 
 

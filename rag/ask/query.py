@@ -104,9 +104,27 @@ def _unknown_regions(text: str, spans: list[tuple[int, int]], known: set[str]) -
                     continue
                 if any(p.full_name in known or p.name in known for p in places):
                     continue
+                if _is_topic(text, i, i + n, voc.topic_after_place):
+                    continue
                 spans.append((i, i + n))
                 out.append(name)
     return out
+
+
+def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
+    """True when a place name is part of a longer word (雄安新区 holds 安新) or names a topic (上海自贸区)."""
+    from rag.index.lexical import word_spans
+
+    if any(text.startswith(s, end) for s in suffixes):
+        return True
+    return not _on_word_boundary(word_spans(text), start, end)
+
+
+def _on_word_boundary(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) begins and ends where jieba's words do."""
+    starts = {s for s, _ in spans}
+    ends = {e for _, e in spans}
+    return start in starts and end in ends
 
 
 def term_groups(text: str) -> list[TermGroup]:
@@ -121,6 +139,13 @@ def term_groups(text: str) -> list[TermGroup]:
         if hit:
             groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
             rest = rest.replace(hit, " ")
+    for short, full in voc.abbreviations.items():
+        if short in rest:
+            groups.append(TermGroup((full, short)))
+            rest = rest.replace(short, " ")
+    for code in re.findall(r"[A-Za-z]+\d+(?:\.\d+)?", rest):  # PM2.5, 5G, C919: a term as typed
+        groups.append(TermGroup((code,)))
+        rest = rest.replace(code, " ")
     growth = next((w for w in sorted(voc.growth, key=len, reverse=True) if w in rest), None)
     if growth:
         groups.append(voc.growth_group())
@@ -155,12 +180,14 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target", ""
     if cue["result"].search(text):
         return "result", ""
+    if cue["plan_year_words"].search(text):
+        return ("plan" if cue["plan"].search(text) else "target"), ""
     weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
     if years and docs:
         if all(d.plan_year == years[0] for d in docs):
             return ("plan" if cue["plan"].search(text) else "target"), ""
-        if all(d.review_year == years[0] or (d.plan_year or 0) > years[0] for d in docs):
-            return "result", ""
+        if any(d.review_year == years[0] for d in docs):
+            return "result", ""  # a past year's figure, and a report that reviews that year is held
     if weak_result:
         return "result", ""
     if cue["plan"].search(text):
@@ -219,7 +246,10 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
         elif len(q.years) > 1 and len({r.plan_year for r in reports}) > 1:
             for y in q.years:  # one region across years: each year from its own report
-                own = [r.doc_id for r in reports if r.plan_year == y] or [r.doc_id for r in reports if r.covers(y)]
+                if q.intent == "result":
+                    own = [r.doc_id for r in reports if r.review_year == y] or [r.doc_id for r in reports if r.covers(y)]
+                else:
+                    own = [r.doc_id for r in reports if r.plan_year == y] or [r.doc_id for r in reports if r.covers(y)]
                 out.append(Lookup(f"{region}{y}年", own, q.intent))
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))

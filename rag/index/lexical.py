@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["tokenize", "tokenize_precise", "LexicalIndex"]
+__all__ = ["tokenize", "tokenize_precise", "word_spans", "LexicalIndex"]
 
 log = logging.getLogger(__name__)
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
@@ -38,6 +38,11 @@ def tokenize(text: str) -> list[str]:
 def tokenize_precise(text: str) -> list[str]:
     """Split text into jieba's precise-mode words (no overlapping sub-words), without stop words."""
     return [w.lower() for w in _jieba().cut(text) if _KEEP.search(w) and w not in _STOP]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each of jieba's precise-mode words in text."""
+    return [(s, e) for _, s, e in _jieba().tokenize(text)]
 
 
 class LexicalIndex:

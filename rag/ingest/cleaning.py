@@ -57,7 +57,7 @@ def _start_index(lines: list[str]) -> int:
     titles = [i for i, l in enumerate(lines[:stop + 1]) if _TITLE_LINE.search(l) and len(l) <= 60
               and not re.search(r"[。！]", l) and "作政府工作报告" not in l and "作工作报告" not in l]
     if titles:
-        return titles[-1]
+        return titles[-1] if greet is not None else titles[0]
     opening = next((i for i, l in enumerate(lines[:stop]) if _OPENING_LINE.search(l)), None)
     return opening if opening is not None else 0
 
@@ -82,6 +82,8 @@ def _drop_second_copy(lines: list[str]) -> list[str]:
             while cut > 0 and i - cut < 8 and (_TITLE_LINE.search(lines[cut - 1]) or _OPENING_LINE.search(lines[cut - 1])
                                                or len(lines[cut - 1]) <= 30):
                 cut -= 1
+            if again - greet < (len(joined) - again) / 2:
+                return lines[cut:]  # the first "copy" was a summary (内容摘要): keep the full text after it
             return lines[:cut]
         pos += len(f)
     return lines
@@ -94,7 +96,8 @@ def _end_index(lines: list[str]) -> int:
     for i, l in enumerate(lines):
         if _GLOSSARY_HEAD.match(l):
             in_appendix = True
-        prose = (len(l) >= 30 and l[-1] in "。！；”）)" and "|" not in l) or (len(l) >= 12 and l.endswith("。"))
+        prose = ((len(l) >= 30 and l[-1] in "。！；”）)" and "|" not in l) or (len(l) >= 12 and l.endswith("。"))
+                 or len(_CJK.findall(l)) >= 40)  # a long paragraph, even one the scrape cut short
         entry = in_appendix and bool(_ENTRY.match(l) or (_HEADING_START.match(l) and len(_CJK.findall(l)) >= 4))
         if prose or entry or _GLOSSARY_HEAD.match(l):
             last = i
