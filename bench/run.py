@@ -23,16 +23,21 @@ __all__ = ["main"]
 
 log = logging.getLogger(__name__)
 QUESTIONS = [ROOT / "eval" / "gold.jsonl", ROOT / "eval" / "holdout.jsonl"]
+DEV_QUESTIONS = [ROOT / "eval" / "dev" / "gold_a.jsonl", ROOT / "eval" / "dev" / "gold_b.jsonl"]
 
 
-def _phase_build(index_dir: str) -> dict:
-    """Build the corpus index from scratch."""
+def _phase_build(index_dir: str, extra: str = "") -> dict:
+    """Build the corpus index from scratch (plus the dev reports, when given)."""
     from rag import Assistant
 
     t0 = time.perf_counter()
     bot = Assistant(index_dir=index_dir)
     bot.ensure_index(progress=False)
-    return {"build_s": time.perf_counter() - t0, **bot.stats(), "peak_mb": peak_mb()}
+    corpus_s = time.perf_counter() - t0
+    if extra:
+        bot.ingest([extra])
+    return {"build_s": corpus_s, "with_dev_reports_s": time.perf_counter() - t0 if extra else None, **bot.stats(),
+            "peak_mb": peak_mb()}
 
 
 def _phase_cold(index_dir: str, started: float) -> dict:
@@ -46,14 +51,15 @@ def _phase_cold(index_dir: str, started: float) -> dict:
     return {"cold_first_answer_s": took, "answered": res.answered, "peak_mb": peak_mb(), "heavy_imports": heavy}
 
 
-def _phase_warm(index_dir: str, rounds: int) -> dict:
+def _phase_warm(index_dir: str, rounds: int, with_dev: bool = False) -> dict:
     """Answer every gold and held-out question after one warm-up; report latency percentiles.
 
     Distinct questions miss the query-embedding cache, so one round measures uncached answers.
     """
     from rag import Assistant
 
-    items = [json.loads(line) for path in QUESTIONS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    paths = QUESTIONS + (DEV_QUESTIONS if with_dev else [])
+    items = [json.loads(line) for path in paths for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     bot = Assistant(index_dir=index_dir)
     bot.answer("焦作解放区2022年GDP目标")
     times = []
@@ -74,21 +80,30 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--started", type=float, default=0.0)
     p.add_argument("--rounds", type=int, default=1)
     p.add_argument("--out", default=str(ROOT / "bench" / "results.json"))
+    p.add_argument("--dev-reports", default=None, help="also index this folder of dev reports (default: Settings.dev_reports_dir if present; '' to skip)")
     a = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     if a.phase:
-        result = {"build": lambda: _phase_build(a.index_dir), "cold": lambda: _phase_cold(a.index_dir, a.started),
-                  "warm": lambda: _phase_warm(a.index_dir, a.rounds)}[a.phase]()
+        result = {"build": lambda: _phase_build(a.index_dir, a.dev_reports or ""),
+                  "cold": lambda: _phase_cold(a.index_dir, a.started),
+                  "warm": lambda: _phase_warm(a.index_dir, a.rounds, bool(a.dev_reports))}[a.phase]()
         sys.stdout.write(json.dumps(result) + "\n")
         return 0
-    with tempfile.TemporaryDirectory() as tmp:
+    from rag.settings import Settings
+
+    dev = a.dev_reports if a.dev_reports is not None else str(Settings.from_env().dev_reports_dir)
+    dev = dev if dev and Path(dev).is_dir() else ""
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as tmp_dev:
         build = run_child("bench.run", "build", "--index-dir", tmp)
         cold = run_child("bench.run", "cold", "--index-dir", tmp, "--started", repr(time.time()))
         warm = run_child("bench.run", "warm", "--index-dir", tmp, "--rounds", str(a.rounds))
+        dev_build = run_child("bench.run", "build", "--index-dir", tmp_dev, "--dev-reports", dev) if dev else None
+        dev_warm = run_child("bench.run", "warm", "--index-dir", tmp_dev, "--dev-reports", dev) if dev else None
     results = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "when": time.strftime("%Y-%m-%d %H:%M:%S"),
         "index_build": build, "cold_first_answer": cold, "warm": warm,
+        "with_dev_reports": {"build": dev_build, "warm": dev_warm} if dev else "skipped: dev reports absent",
         "peak_memory_mb": max(build["peak_mb"], cold["peak_mb"], warm["peak_mb"]),
         "targets": {"warm_p50_ms": 100, "warm_p95_ms": 300, "cold_first_answer_s": 10, "build_s": 180, "peak_memory_mb": 2048},
     }
@@ -101,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, val, target in rows:
         sys.stdout.write(f"{name:<24}{val:>12.1f}{'≤ ' + str(target):>10}\n")
     sys.stdout.write(f"{build['chunks']} chunks from {build['documents']} reports; {warm['questions']} warm questions\n")
+    if dev_warm:
+        sys.stdout.write(f"with the dev reports ({dev_build['documents']} reports, {dev_build['chunks']} chunks): "
+                         f"warm p50 {dev_warm['p50_ms']:.1f} ms, p95 {dev_warm['p95_ms']:.1f} ms over {dev_warm['questions']} questions "
+                         f"(target p50 ≤ 50 ms)\n")
     return 0
 
 

@@ -159,6 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="where results.json, REPORT.md and plots/ go (default: eval/)")
     p.add_argument("--cache", type=Path, default=EVAL_DIR / ".cache", help="index cache folder")
     p.add_argument("--check", action="store_true", help="exit 1 if the full pipeline misses the project's bar")
+    p.add_argument("--no-dev", action="store_true", help="skip the dev-reports track (run by default after the gold set)")
     p.add_argument("-v", "--verbose", action="store_true")
     return p
 
@@ -189,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _write_table(format_table(results))
     seconds = results["meta"]["total_seconds"]
     sys.stdout.write(f"{len(items)} items, {len(names)} systems, {seconds:.0f}s; wrote {out}/REPORT.md\n")
+    if not (args.no_dev or args.quick or args.items or args.gold != EVAL_DIR / "gold.jsonl"):
+        from eval.dev_track import main as dev_main
+
+        dev_main(["--cache", str(args.cache)])  # skips with a message when ../shared/dev_reports is absent
     failed = misses_bar(results)
     if failed:
         sys.stdout.write("full pipeline below the bar: " + ", ".join(f"{k} {v:.1%} < {BAR[k]:.0%}" for k, v in failed) + "\n")

@@ -242,6 +242,7 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
     return s, e
 
 
+_ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
 _NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
@@ -251,12 +252,14 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     A report's plan part speaks of its plan year; its review part of its review year. A year's result from
     the next report's review is right; the next report's target for its own year is the wrong year.
     """
-    if not query.years or p.kind in ("header", "glossary"):
+    if not query.value_years or p.kind in ("header", "glossary"):
         return True
-    wanted = set(query.years)
+    wanted = set(query.value_years)
     if {int(y) for y in _NAMED_YEAR.findall(sent)} & wanted:
         return True
-    key = "review_year" if in_review(p) else "plan_year"
+    # An achieved figure stated outside the review (an abstract's closing summary) is still about the review year.
+    achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or not _STRONG_TARGET.search(sent))
+    key = "review_year" if in_review(p) or achieved else "plan_year"
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted
 
@@ -264,7 +267,7 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
 def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     """Reject a target quoted as a result, a result quoted as a target, and a goal for another year."""
     plan_year = p.doc_meta.get("plan_year")
-    wanted = set(query.years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
+    wanted = set(query.value_years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
     goal_years = {int(y) for y in _GOAL_YEAR.findall(quote)}
     if wanted and goal_years and not goal_years & wanted:
         return False  # "到2026年…" answers a five-year plan, not this year's target

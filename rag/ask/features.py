@@ -114,7 +114,7 @@ def f_year_section(q: Query, c: Candidate) -> float:
     """1 when the passage's section names a year the question asks about (target and result questions)."""
     if q.intent not in ("target", "plan", "result"):
         return 0.0
-    return 1.0 if q.years and any(str(y) in c.passage.section for y in q.years) else 0.0
+    return 1.0 if q.value_years and any(str(y) in c.passage.section for y in q.value_years) else 0.0
 
 
 def f_plan_part(q: Query, c: Candidate) -> float:
@@ -170,7 +170,7 @@ def f_multi_year(q: Query, c: Candidate) -> float:
 
 def f_year_named(q: Query, c: Candidate) -> float:
     """1 when the sentence names a year the question asks about."""
-    return 1.0 if q.years and {int(y) for y in _YEAR_IN.findall(c.sentence)} & set(q.years) else 0.0
+    return 1.0 if q.value_years and {int(y) for y in _YEAR_IN.findall(c.sentence)} & set(q.value_years) else 0.0
 
 
 def f_glossary_entry(q: Query, c: Candidate) -> float:

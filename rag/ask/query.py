@@ -13,6 +13,9 @@ from rag.vocabulary import TermGroup, vocabulary
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in"]
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
+# A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?:的)?(?:政府)?(?:工作)?报告")
+_LAST_YEAR = re.compile(r"去年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
 # A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
 _NATIONAL_COMPOUND = re.compile(r"^(?:级|式|特色|队|标准)")
@@ -38,6 +41,7 @@ class Query:
     region_docs: dict[str, list[str]] = field(default_factory=dict)  # region → its matching reports
     unknown_regions: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
     meta_field: str = ""                     # speaker | date | session
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
@@ -207,12 +211,19 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     region_docs, spans = _match_regions(text, reports)
     unknown = _unknown_regions(text, list(spans), {r.region for r in reports})
     years = years_in(text)
+    report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
+    value_years = [y for y in years if y not in report_years]
+    if report_years and _LAST_YEAR.search(text):
+        value_years = sorted({y - 1 for y in report_years} | set(value_years))
     candidates = [r for r in reports if not region_docs or any(r.doc_id in d for d in region_docs.values())]
     problem = ""
     if unknown and not region_docs:
         problem = f"资料中没有{('、'.join(unknown))}的政府工作报告"
     if years:
-        covered = [r for r in candidates if any(r.covers(y) for y in years)]
+        def held(r: ReportInfo, y: int) -> bool:
+            return (r.year == y or r.plan_year == y) if y in report_years else r.covers(y)
+
+        covered = [r for r in candidates if any(held(r, y) for y in years)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
             problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"
@@ -227,7 +238,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     terms = term_groups(_strip_places(text, reports))
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
-              unknown_regions=unknown, years=years, intent=intent, meta_field=meta_field, terms=terms, problem=problem)
+              unknown_regions=unknown, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
+              terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
     q.lookups = _lookups(q, candidates)
     return q
