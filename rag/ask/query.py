@@ -76,6 +76,8 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
                 continue
             if alias in national and _NATIONAL_COMPOUND.match(text[m.end():]):
                 continue
+            if _is_topic(text, m.start(), m.end(), vocabulary().topic_after_place):
+                continue  # 雄安新区 is no mention of 安新县, 上海自贸区 asks about a topic, not Shanghai's report
             spans.append((m.start(), m.end()))
             found.setdefault(region, [])
     for region in found:
@@ -184,6 +186,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target", ""
     if cue["result"].search(text):
         return "result", ""
+    if cue["open"].search(text) and not metric:
+        return "open", ""
     if cue["plan_year_words"].search(text):
         return ("plan" if cue["plan"].search(text) else "target"), ""
     weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
@@ -196,8 +200,6 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "result", ""
     if cue["plan"].search(text):
         return "plan", ""
-    if cue["open"].search(text) and not metric:
-        return "open", ""
     return "any", ""
 
 

@@ -81,20 +81,18 @@ def _headings(text: str) -> list[_Heading]:
     stack: list[tuple[str, int]] = []  # (kind, last number) per open level
     out: list[_Heading] = []
     for pos, num, kind in found:
-        level = None
-        for depth in range(len(stack) - 1, -1, -1):
-            if stack[depth] == (kind, num - 1):
-                level = depth
-                break
+        line_start = pos == 0 or text[pos - 1] == "\n"
+        line_end = text.find("\n", pos)
+        whole = line_start and (line_end < 0 or line_end - pos <= 40)
+        depths = [d for d in range(len(stack)) if stack[d] == (kind, num - 1)]
+        # A heading on a line of its own continues the top list it can, not a list nested in the text.
+        level = (depths[0] if whole else depths[-1]) if depths else None
         if level is None and num == 1:
             level = len(stack)
         if level is None:
             continue
         del stack[level:]
         stack.append((kind, num))
-        line_start = pos == 0 or text[pos - 1] == "\n"
-        line_end = text.find("\n", pos)
-        whole = line_start and (line_end < 0 or line_end - pos <= 40)
         title, body = _title_at(text, pos, whole, level)
         out.append(_Heading(pos, body, level, title))
     if not any(h.level == 0 for h in out) and "\n" in text:
