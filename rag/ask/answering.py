@@ -243,6 +243,7 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 
 
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
+_BASELINE = re.compile(r"(?:比|较|从|与|同|于|以)\s*$")  # "比2020年增长": a baseline year, not the year it is about
 _NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
@@ -255,8 +256,11 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     if not query.value_years or p.kind in ("header", "glossary"):
         return True
     wanted = set(query.value_years)
-    if {int(y) for y in _NAMED_YEAR.findall(sent)} & wanted:
+    named = {int(m.group(1)) for m in _NAMED_YEAR.finditer(sent) if not _BASELINE.search(sent[max(0, m.start() - 3):m.start()])}
+    if named & wanted:
         return True
+    if named and query.intent in ("target", "plan", "result") and not (named & wanted):
+        return False  # the sentence is explicitly about another year
     # An achieved figure stated outside the review (an abstract's closing summary) is still about the review year.
     achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or not _STRONG_TARGET.search(sent))
     key = "review_year" if in_review(p) or achieved else "plan_year"

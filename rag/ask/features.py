@@ -56,7 +56,9 @@ class Candidate:
 
 
 def in_review(p: Passage) -> bool:
-    """True when the passage sits in the part of the report that reviews past results."""
+    """True when the passage sits in the part of the report that reviews past results (as chunking judged it)."""
+    if p.part:
+        return p.part == "review"
     top = p.section.split(" > ")[0] if p.section else ""
     return bool(vocabulary().sections["review"].search(top))
 
@@ -164,8 +166,12 @@ _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
-    """1 when the quote speaks of several years (年均, 五年, 累计, 十四五) and the question does not."""
-    return 1.0 if _MULTI_YEAR.search(c.quoted) and not _MULTI_YEAR.search(q.text) else 0.0
+    """1 when the quote, or its paragraph so far, speaks of several years (年均, 五年, 累计, 从2015年…到2020年) and the question does not."""
+    if _MULTI_YEAR.search(q.text):
+        return 0.0
+    text = c.passage.text
+    para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
+    return 1.0 if _MULTI_YEAR.search(para) or len(set(_YEAR_IN.findall(c.quoted))) >= 2 else 0.0
 
 
 def f_year_named(q: Query, c: Candidate) -> float:

@@ -191,6 +191,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if cue["plan_year_words"].search(text):
         return ("plan" if cue["plan"].search(text) else "target"), ""
     weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
+    if not metric and cue["plan"].search(text) and not weak_result:
+        return "plan", ""  # "要淘汰多少", "安排多少": a plan item, whatever reports cover the year
     if years and docs:
         if all(d.plan_year == years[0] for d in docs):
             return ("plan" if cue["plan"].search(text) else "target"), ""

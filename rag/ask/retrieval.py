@@ -42,6 +42,7 @@ class Passage:
     year: int | None
     score: float | None            # fused RRF score; None when added without retrieval
     doc_meta: dict[str, Any] = field(default_factory=dict)
+    part: str = ""                 # review | plan | '' : the top-level part of the report it lies in
 
 
 @dataclass
@@ -119,7 +120,7 @@ class Retriever:
         doc = self.index.documents.get(str(m.get("doc_id")))
         return Passage(chunk_id, str(m.get("doc_id")), c.text, int(m.get("start", 0)), str(m.get("section", "")),
                        str(m.get("kind", "body")), str(m.get("title", "")), str(m.get("region", "")),
-                       m.get("plan_year") or m.get("year"), score, doc.meta if doc else {})
+                       m.get("plan_year") or m.get("year"), score, doc.meta if doc else {}, str(m.get("part", "")))
 
 
 def _fuse(ranked: list[list[tuple[str, float]]], method: str, rrf_k: int) -> list[tuple[str, float]]:

@@ -292,7 +292,8 @@ class Index:
                       "title": meta.title, "added_at": int(time.time())})
         return [
             StoredChunk(f"{doc_id}:{version[:12]}:{i:04d}", c.text,
-                        {**base, "section": " > ".join(c.section), "kind": c.kind, "start": c.start, "end": c.end, "ordinal": i})
+                        {**base, "section": " > ".join(c.section), "kind": c.kind, "part": c.part, "start": c.start, "end": c.end,
+                         "ordinal": i})
             for i, c in enumerate(pieces)
         ]
 

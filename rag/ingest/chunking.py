@@ -38,6 +38,7 @@ class Chunk:
     end: int
     section: list[str] = field(default_factory=list)  # e.g. ["三、2022年重点工作", "（一）…"]
     kind: str = "body"             # "header" | "body" | "glossary"
+    part: str = ""                 # the top-level part it lies in: "review" (past results) | "plan" | ""
 
     def breadcrumb(self, title: str) -> str:
         """Return 'title > part > sub' for display and indexing."""
@@ -157,6 +158,21 @@ def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
     return [Chunk(text[s:e], s, e, list(section), kind="glossary") for s, e in spans]
 
 
+# How a part that reviews the past opens when its heading is a slogan ("一、一年接着一年干，…"): "2025年，…".
+_REVIEW_OPENING = re.compile(r"^(?:过去一年|过去五年|刚刚过去的|一年来|五年来|\d{4}年(?:是|，|以来)|“十[一二三四五]五”时期(?:是|，))")
+_REVIEW_TITLE = re.compile(r"回顾|过去|五年来|一年来|成就|成绩")
+_PLAN_TITLE = re.compile(r"目标|任务|安排|重点工作|主要工作|建议|要求|思路|今后|\d{4}年(?:工作|政府工作)")
+
+
+def _part_kind(title: str, opening: str) -> str:
+    """Whether a top-level part reviews past results or sets out the plan, from its title, else its opening words."""
+    if _REVIEW_TITLE.search(title):
+        return "review"
+    if _PLAN_TITLE.search(title):
+        return "plan"
+    return "review" if _REVIEW_OPENING.match(opening.strip()) else ""
+
+
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path and offsets."""
     gloss = _GLOSSARY.search(text) or _NOTES.search(text)
@@ -171,12 +187,17 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[C
         if hdr_end < header_end:
             chunks += _pack(text, hdr_end, header_end, ["开场"], max_chars, min_chars)
     path: list[str] = []
+    part = ""
     for i, h in enumerate(heads):
         del path[h.level:]
         path.append(h.title)
         nxt = heads[i + 1].start if i + 1 < len(heads) else body_end
+        if h.level == 0:
+            part = _part_kind(h.title, text[h.body_start:h.body_start + 160])
         if h.body_start < nxt:
-            chunks += _pack(text, h.body_start, nxt, path, max_chars, min_chars)
+            for c in _pack(text, h.body_start, nxt, path, max_chars, min_chars):
+                c.part = part
+                chunks.append(c)
     if not heads and header_end < body_end:
         chunks += _pack(text, header_end, body_end, ["正文"], max_chars, min_chars)
     if gloss:
