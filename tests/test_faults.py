@@ -79,6 +79,7 @@ def copy_reports(folder: Path, names: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copy(CORPUS / f"{name}.txt", folder / f"{name}.txt")
+    shutil.copy(CORPUS / "metadata.json", folder / "metadata.json")  # what the collector knows (运城's region)
     return folder
 
 

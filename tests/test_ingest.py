@@ -34,6 +34,7 @@ def make_bot(tmp_path: Path, embedder: CachingEmbedder, names: list[str] = SMALL
     docs.mkdir(exist_ok=True)
     for name in names:
         shutil.copy(CORPUS / f"{name}.txt", docs / f"{name}.txt")
+    shutil.copy(CORPUS / "metadata.json", docs / "metadata.json")  # what the collector knows (运城's region)
     bot = Assistant(index_dir=tmp_path / "index", embedder=embedder)
     summary = bot.ingest([docs])
     assert sorted(summary.added) == sorted(names)
@@ -77,12 +78,12 @@ def test_reingest_unchanged_changes_nothing(tmp_path: Path, embedder: CachingEmb
     before = store_state(bot)
     lexical = Path(bot.settings.index_dir) / "lexical" / "ids.json"
     stamp = lexical.stat().st_mtime_ns
-    misses = embedder.misses
+    misses = embedder.counts["embedded"]
     summary = bot.ingest([docs])
     assert sorted(summary.unchanged) == sorted(SMALL)
     assert summary.added == summary.replaced == summary.skipped == summary.warnings == []
     assert store_state(bot) == before
-    assert lexical.stat().st_mtime_ns == stamp and embedder.misses == misses
+    assert lexical.stat().st_mtime_ns == stamp and embedder.counts["embedded"] == misses
     assert_consistent(bot)
 
 
@@ -127,7 +128,7 @@ def test_remove_deletes_everywhere(tmp_path: Path, embedder: CachingEmbedder) ->
     assert set(docs) == {"002_yuncheng_abstract"}
     assert chunks and all(m["doc_id"] == "002_yuncheng_abstract" for m in chunks.values())
     assert_consistent(bot)
-    assert "000_yima" not in {r.doc_id for r in reopen(bot)._reports}
+    assert "000_yima" not in {r.doc_id for r in reopen(bot).catalogue.reports}
 
 
 def test_cli_remove(tmp_path: Path, embedder: CachingEmbedder, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,8 +158,8 @@ def test_summary_reports_each_outcome(tmp_path: Path, embedder: CachingEmbedder)
     assert summary.unchanged == ["002_yuncheng_abstract"]
     reasons = dict(summary.skipped)
     assert "file is empty" in reasons[str(docs / "empty.txt")]
-    assert "unsupported file type '.csv'" in reasons[str(docs / "notes.csv")]
-    assert set(summary.as_dict()) == {"added", "replaced", "unchanged", "skipped", "warnings"}
+    assert "no column holds report texts" in reasons[str(docs / "notes.csv")]
+    assert set(summary.as_dict()) == {"added", "replaced", "unchanged", "skipped", "warnings", "flagged"}
     assert_consistent(bot)
 
 
@@ -225,7 +226,7 @@ def test_cli_set_and_missing_metadata(tmp_path: Path, capsys: pytest.CaptureFixt
     assert cli_main(["ingest", str(path), "--index-dir", index_dir, "-q"]) == 0
     out = capsys.readouterr().out
     assert "added 1, replaced 0, unchanged 0, skipped 0" in out
-    assert "fragment: could not read: date, session, speaker, region (set it with --set key=value)" in out
+    assert "fragment: could not read: date, session, speaker, region, year, plan_year, review_year (set it with --set key=value)" in out
     assert cli_main(["ingest", str(path), "--index-dir", index_dir, "-q", "--set", "region=义马市"]) == 0
     out = capsys.readouterr().out
     assert "replaced 1" in out and "region" not in out.split("\n", 1)[1].split("{")[0]

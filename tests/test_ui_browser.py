@@ -87,15 +87,20 @@ def test_chat_follow_up_and_source_viewer(ui_url, browser):
     page.close()
 
 
-def test_phone_layout_and_example_click(ui_url, browser):
-    """On a phone-sized screen nothing overflows sideways, and an example question answers on click."""
+def test_phone_layout_and_example_click(ui_url, browser, bot):
+    """On a phone-sized screen nothing overflows sideways, and an example question (made from the reports held) answers on click."""
     from playwright.sync_api import expect
 
+    from ui.chat import examples
+
     expect.set_options(timeout=WAIT_MS)
+    first = examples(bot)[0]
+    expected = bot.answer(first)
+    assert expected.answered, first
     page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page.goto(ui_url, timeout=WAIT_MS)
-    page.get_by_text("辽宁要建多少套保租房", exact=True).click()
-    expect(page.locator("#chat .rag-answer .rag-text")).to_contain_text("3.2万套")
+    page.get_by_text(first, exact=True).click()
+    expect(page.locator("#chat .rag-answer .rag-text")).to_contain_text(expected.citations[0].quote[:8])
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui_phone.png"), full_page=True)

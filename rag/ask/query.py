@@ -311,9 +311,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         body = prev
         for s, e in sorted(prev_spans, reverse=True):
             body = body[:s] + body[e:]
+        body = _YEAR.sub("", body)  # the other region's report may be of another year
         named = "".join(f"{y}年" for y in cur_years)
-        if named:
-            body = _YEAR.sub("", body)
         return f"{''.join(cur_regions)}{named}{body}"
     if not cur_regions and cur_years and not cur_terms:
         # Same question for another year: swap the year (or add it).

@@ -248,7 +248,7 @@ class Index:
             text = clean_text(raw)
             meta = extract_metadata(text, raw, src.fields)
             apply_overrides(meta, wanted)
-            pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars, (meta.review_year, meta.plan_year))
             results.append((doc_id, ("replaced" if old else "added") if pieces else "empty", meta))
             if pieces:
                 stored = self._stored_chunks(doc_id, version, meta, pieces)

@@ -159,22 +159,31 @@ def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
 
 
 # How a part that reviews the past opens when its heading is a slogan ("一、一年接着一年干，…"): "2025年，…".
-_REVIEW_OPENING = re.compile(r"^(?:过去一年|过去五年|刚刚过去的|一年来|五年来|\d{4}年(?:是|，|以来)|“十[一二三四五]五”时期(?:是|，))")
+_REVIEW_OPENING = re.compile(r"^(?:过去一年|过去五年|刚刚过去的|一年来|五年来|“十[一二三四五]五”时期(?:是|，))")
 _REVIEW_TITLE = re.compile(r"回顾|过去|五年来|一年来|成就|成绩")
 _PLAN_TITLE = re.compile(r"目标|任务|安排|重点工作|主要工作|建议|要求|思路|今后|\d{4}年(?:工作|政府工作)")
 
 
-def _part_kind(title: str, opening: str) -> str:
-    """Whether a top-level part reviews past results or sets out the plan, from its title, else its opening words."""
+def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = (None, None)) -> str:
+    """Whether a top-level part reviews past results or sets out the plan: its title, else its opening words.
+
+    `years` are the report's review and plan years (from its metadata): a slogan-headed part that opens
+    "2025年是…" reviews 2025; one that opens "2026年是…" plans 2026.
+    """
     if _REVIEW_TITLE.search(title):
         return "review"
     if _PLAN_TITLE.search(title):
         return "plan"
-    return "review" if _REVIEW_OPENING.match(opening.strip()) else ""
+    opening = opening.strip()
+    review, plan = years
+    if _REVIEW_OPENING.match(opening) or (review and opening.startswith(f"{review}年")):
+        return "review"
+    return "plan" if plan and (opening.startswith(f"{plan}年") or opening.startswith("今年")) else ""
 
 
-def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[Chunk]:
-    """Split a cleaned report into chunks carrying their section path and offsets."""
+def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
+                 years: tuple[int | None, int | None] = (None, None)) -> list[Chunk]:
+    """Split a cleaned report into chunks carrying their section path, part and offsets; years = (review, plan)."""
     gloss = _GLOSSARY.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
     heads = _headings(text[:body_end])
@@ -193,7 +202,7 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60) -> list[C
         path.append(h.title)
         nxt = heads[i + 1].start if i + 1 < len(heads) else body_end
         if h.level == 0:
-            part = _part_kind(h.title, text[h.body_start:h.body_start + 160])
+            part = _part_kind(h.title, text[h.body_start:h.body_start + 160], years)
         if h.body_start < nxt:
             for c in _pack(text, h.body_start, nxt, path, max_chars, min_chars):
                 c.part = part

@@ -403,6 +403,10 @@ def apply_overrides(meta: ReportMeta, overrides: Mapping[str, Any], source: str 
             meta.tier = tier_of(place) if place else meta.tier
         if "aliases" not in overrides:  # the aliases read from the text named another place
             meta.aliases = sorted({region, meta.short_region} - {""}, key=len, reverse=True)
-    if "title" not in overrides and meta.region and ({"region", "plan_year"} & set(overrides)):
+    if "year" in overrides and "plan_year" not in overrides and meta.plan_year is None:
+        meta.set("plan_year", int(overrides["year"]), source)  # as when a date line gives the year
+        meta.set("review_year", int(overrides["year"]) - 1, source)
+        meta.missing = [m for m in meta.missing if m not in ("plan_year", "review_year")]
+    if "title" not in overrides and meta.region and ({"region", "plan_year", "year"} & set(overrides)):
         meta.title = f"{meta.region}{meta.plan_year or ''}年政府工作报告"
     meta.missing = [m for m in meta.missing if m not in overrides]
