@@ -4,8 +4,8 @@
     python -m eval.fit --ledger-only   # only recompute the ledger (eval/fit/LEDGER.md) with the current weights
 
 Training data: every candidate sentence the answerer considers for a gold question (after its guards), labelled
-1 when it is from the expected report and quotes every gold answer, else 0. A logistic regression
-(scikit-learn) over the named features gives one weight per feature. Validation leaves one source (report)
+1 when it is from the expected report and quotes every gold answer, else 0. A pairwise logistic regression
+(scikit-learn) over the named features' differences gives one weight per feature. Validation leaves one source (report)
 out at a time: fit on the others, then count the held-out questions whose top-scored candidate is right.
 The untouched dev `test` half is never used here.
 """
@@ -75,13 +75,23 @@ def collect(bot: Any, items: Sequence[dict[str, Any]]) -> list[Question]:
 
 
 def fit(questions: Sequence[Question], c: float = 1.0) -> dict[str, float]:
-    """Logistic regression over every candidate; the coefficients are the weights."""
+    """Pairwise logistic regression: each right candidate against each wrong one of the same question.
+
+    The answerer keeps the top-scored candidate of a question, so what matters is the order within a
+    question; fitting on feature differences (right − wrong → 1, wrong − right → 0, no intercept) learns
+    exactly that order. The coefficients are the weights.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    x = np.vstack([q.x for q in questions])
-    y = np.concatenate([q.y for q in questions])
-    model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-    model.fit(x, y)
+    rows, labels = [], []
+    for q in questions:
+        pos, neg = q.x[q.y == 1], q.x[q.y == 0]
+        for p in pos[:3]:
+            for n in neg[:40]:
+                rows += [p - n, n - p]
+                labels += [1, 0]
+    model = LogisticRegression(C=c, max_iter=5000, fit_intercept=False)
+    model.fit(np.array(rows), np.array(labels))
     return {n: round(float(w), 4) for n, w in zip(NAMES, model.coef_[0], strict=True)}
 
 
@@ -179,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     table = fit(questions)
     scale = 4.0 / table["cover"] if table.get("cover", 0) > 0 else 1.0  # keep cover's weight at its old size, for reading
     table = {k: round(v * scale, 3) for k, v in table.items()}
-    report = {"about": "Fitted by `python -m eval.fit`: logistic regression over the answerer's candidates "
+    report = {"about": "Fitted by `python -m eval.fit`: pairwise logistic regression over the answerer's candidates "
                        "(corpus gold + dev tune half), scaled so that cover weighs 4.",
               "fitted": time.strftime("%Y-%m-%d %H:%M"), "questions": len(questions),
               "top1_fitted_in_sample": round(top1(questions, table), 4), "top1_hand_weights": round(top1(questions, current), 4),

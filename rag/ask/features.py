@@ -107,8 +107,9 @@ def f_unit(q: Query, c: Candidate) -> float:
 
 
 def f_amount(q: Query, c: Candidate) -> float:
-    """1 when an amount (not a rate) is asked for and the quote gives one in 元."""
-    wants = bool(_WANTS_AMOUNT.search(q.text)) and not _WANTS_RATE.search(q.text)
+    """1 when an amount of money is asked for (多少, no rate, no other unit) and the quote gives one in 元."""
+    unit = _unit_asked(q)
+    wants = bool(_WANTS_AMOUNT.search(q.text)) and not _WANTS_RATE.search(q.text) and (not unit or unit.endswith("元"))
     return 1.0 if wants and _AMOUNT.search(c.quoted) else 0.0
 
 
@@ -161,17 +162,18 @@ def f_vague_target(q: Query, c: Candidate) -> float:
     return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
 
 
-_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间")
+_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间|今后|未来")
 _YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
-    """1 when the quote, or its paragraph so far, speaks of several years (年均, 五年, 累计, 从2015年…到2020年) and the question does not."""
-    if _MULTI_YEAR.search(q.text):
-        return 0.0
+    """Period agreement: -1 when the quote (or its paragraph so far) speaks of several years and the question of one, +1 when both do."""
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
-    return 1.0 if _MULTI_YEAR.search(para) or len(set(_YEAR_IN.findall(c.quoted))) >= 2 else 0.0
+    many = bool(_MULTI_YEAR.search(para)) or len(set(_YEAR_IN.findall(c.quoted))) >= 2
+    if not many:
+        return 0.0
+    return 1.0 if _MULTI_YEAR.search(q.text) else -1.0
 
 
 def f_year_named(q: Query, c: Candidate) -> float:
