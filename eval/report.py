@@ -136,6 +136,35 @@ def _wrong_answers(records: list[dict[str, Any]], gold: dict[str, Any]) -> str:
     return _md(["id", "type", "question", "expected", "said", "cited"], rows)
 
 
+def _other_tracks(out_dir: Path) -> str:
+    """The dev-reports track (both halves, and its first contact), the development set, and the rule ledger."""
+    root = Path(__file__).resolve().parent
+    lines = ["## Other tracks", "",
+             "- `eval/holdout.jsonl` (50 questions) arrived after the gold set but rules were added after it arrived: "
+             "it is a **development set**, not held out (`rag eval --gold eval/holdout.jsonl --out eval/holdout`).",
+             "- **Dev-reports track** (`python -m eval.dev_track`, run by `rag eval` when `../shared/dev_reports` is present): "
+             "373 questions over 101 real reports the assistant was not built on. Full figures per split, level and type: "
+             "`eval/dev/REPORT.md`; the unchanged pipeline's first contact: `eval/dev/FIRST_CONTACT.md`."]
+    dev = root / "dev" / "results.json"
+    first = root / "dev" / "first_contact.json"
+    if dev.exists():
+        import json
+
+        now = json.loads(dev.read_text(encoding="utf-8"))["per_split"]
+        before = json.loads(first.read_text(encoding="utf-8"))["per_split"] if first.exists() else {}
+        lines += ["", "| split | n | answer | citation | refusal | first contact: answer / citation / refusal |", "|---|---|---|---|---|---|"]
+        for split in ("tune", "test"):
+            if split in now:
+                a, b = now[split], before.get(split, {})
+                label = split + (" (untouched)" if split == "test" else "")
+                lines.append(f"| {label} | {a['n']} | {_pct(a['answer'])} | {_pct(a['citation'])} | {_pct(a['refusal'])} | "
+                             f"{_pct(b.get('answer'))} / {_pct(b.get('citation'))} / {_pct(b.get('refusal'))} |")
+    ledger = root / "fit" / "LEDGER.md"
+    if ledger.exists():
+        lines += ["", ledger.read_text(encoding="utf-8").replace("# Rule ledger", "### Rule ledger (`python -m eval.fit`)")]
+    return "\n".join(lines) + "\n"
+
+
 def write_report(results: dict[str, Any], out_dir: Path) -> Path:
     """Write REPORT.md (with plots under plots/) into out_dir."""
     meta, systems = results["meta"], results["systems"]
@@ -177,6 +206,7 @@ def write_report(results: dict[str, Any], out_dir: Path) -> Path:
                for r in records if r.get("unsupported_numbers")]
         parts.append("## Numbers of the full pipeline not found in its cited passages\n\n" +
                      (_md(["id", "said", "numbers not in a cited passage", "cited"], bad) if bad else "None.\n"))
+    parts.append(_other_tracks(out_dir))
     parts.append(DEFINITIONS)
     path = out_dir / "REPORT.md"
     path.write_text("\n".join(parts), encoding="utf-8")

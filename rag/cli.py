@@ -230,7 +230,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `rag` command."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.cmd != "eval":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.cmd == "eval":  # everything after `eval` belongs to the evaluation's own options
+        args.eval_args = extra + list(args.eval_args or [])
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     set_runtime_env()
     from rag import DocumentError, IndexBusyError, StoreError

@@ -169,9 +169,6 @@ class ExtractiveAnswerer:
                 quote = p.text[qs:qe]
                 if number_wanted and metric and not NUMBER.search(quote):
                     continue
-                if (len(query.value_years) == 1 and _SPAN_FIGURE.search(quote) and not _MANY_YEARS.search(query.text)
-                        and str(query.value_years[0]) not in sent):
-                    continue  # an average or a total over several years is no figure for one year
                 if not _fits_intent(query, p, quote):
                     continue
                 out.append(Candidate(p, rank, (s, e), (qs, qe), cover, entry))
@@ -246,8 +243,6 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 
 
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
-_SPAN_FIGURE = re.compile(r"年均|累计|五年(?:来|间|共|合计)")
-_MANY_YEARS = re.compile(r"年均|累计|五年|十[一二三四五]五|以来|期间|今后|未来")
 _BASELINE = re.compile(r"(?:比|较|从|与|同|于|以)\s*$")  # "比2020年增长": a baseline year, not the year it is about
 _NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 

@@ -191,13 +191,14 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if cue["plan_year_words"].search(text):
         return ("plan" if cue["plan"].search(text) else "target"), ""
     weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
-    if not metric and cue["plan"].search(text) and not weak_result:
-        return "plan", ""  # "要淘汰多少", "安排多少": a plan item, whatever reports cover the year
+    plan_item = not metric and bool(cue["plan"].search(text)) and not weak_result  # "要淘汰多少", "安排多少"
     if years and docs:
         if all(d.plan_year == years[0] for d in docs):
             return ("plan" if cue["plan"].search(text) else "target"), ""
+        planned = any(d.plan_year == years[0] for d in docs)
         if any(d.review_year == years[0] for d in docs):
-            return "result", ""  # a past year's figure, and a report that reviews that year is held
+            # Only a later report speaks of that year: its review. Both held: a plan item is the plan.
+            return ("plan" if planned and plan_item else "result"), ""
     if weak_result:
         return "result", ""
     if cue["plan"].search(text):
