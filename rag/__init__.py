@@ -5,8 +5,8 @@ from rag.ask.catalogue import Holding
 from rag.assistant import Assistant, Trace, answer
 from rag.index.index import IndexBusyError
 from rag.index.store import StoreError
-from rag.ingest.loading import DocumentError
+from rag.ingest.loading import SUPPORTED_SUFFIXES, DocumentError
 from rag.settings import Settings
 
 __all__ = ["answer", "Assistant", "Answer", "Citation", "Holding", "Trace", "Settings",
-           "IndexBusyError", "StoreError", "DocumentError"]
+           "IndexBusyError", "StoreError", "DocumentError", "SUPPORTED_SUFFIXES"]

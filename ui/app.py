@@ -7,8 +7,8 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rag.ingest.loading import SUPPORTED_SUFFIXES
-from rag.settings import Settings as _Settings
+from rag import SUPPORTED_SUFFIXES
+from rag import Settings as _Settings
 from ui.chat import ALL, answer_turn, ask, corpus_table, examples, filter_choices, holdings, new_session, open_citation
 from ui.render import CSS, source_html
 
