@@ -183,3 +183,11 @@ def test_caching_embedder_reuses_passages_across_runs_but_times_queries(tmp_path
     with second.reusing():
         second.embed(["问"])
     assert inner.seen.count("问") == 2
+
+
+def test_dev_track_skips_when_reports_are_absent(tmp_path, capsys):
+    """Without ../shared/dev_reports the dev-reports track says so and exits cleanly."""
+    from eval.dev_track import main as dev_main
+
+    assert dev_main(["--reports", str(tmp_path / "absent"), "--out", str(tmp_path / "out")]) == 0
+    assert "skipped" in capsys.readouterr().out

@@ -322,7 +322,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
             meta.conflicts += [f"{d} names another place than {place.full_name}" for d in disagree]
             if "region" in columns and not source.startswith("column"):
                 col = columns["region"].split("=", 1)[1]
-                if short_name(col) not in place.full_name and col not in place.full_name:
+                if place.code not in {p.code for p in _places_of(col)}:
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
     _read_years(clean, meta, title_year)
     _apply_columns(meta, columns)
