@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rag.ask.aggregate import answer_aggregate, plan_aggregate, select_rows
 from rag.ask.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer
 from rag.ask.catalogue import Catalogue
 from rag.ask.query import Query, resolve_followup, understand
@@ -22,8 +23,10 @@ from rag.ask.retrieval import PassageGroup, Retriever
 from rag.index.embedding import Embedder, SentenceTransformerEmbedder
 from rag.index.index import Index, IngestSummary
 from rag.index.store import DocumentStore, VectorStore
+from rag.ingest.indicators import Indicator
 from rag.settings import Settings
 from rag.text import CJK
+from rag.vocabulary import vocabulary
 
 __all__ = ["Assistant", "Trace", "answer", "check_question"]
 
@@ -82,6 +85,7 @@ class Assistant:
         self._stores = (store, docs)  # None: Chroma, as the settings say
         self._index: Index | None = None
         self._catalogue = Catalogue([])
+        self._rows: list[dict[str, Any]] = []  # every report's indicator rows
         # Answers read the in-memory index while ingest/remove rewrite it: one lock keeps threads apart.
         self._guard = threading.RLock()
 
@@ -101,8 +105,32 @@ class Assistant:
         return self._catalogue
 
     def _reload(self) -> None:
-        """Refresh the catalogue after the index changed."""
+        """Refresh the catalogue and the indicator rows after the index changed."""
         self._catalogue = Catalogue.from_documents((d.doc_id, d.meta) for d in self.index.documents.values())
+        self._rows = [r for d in self.index.documents.values() for r in d.indicators]
+
+    def indicators(self, metric: str | None = None, year: int | None = None, region: str | None = None,
+                   level: str | None = None, kind: str | None = None) -> list[Indicator]:
+        """Every held report's targets and results as rows, filtered (metric by name or any word naming it)."""
+        _ = self.index
+        voc = vocabulary()
+        wanted = voc.metric(metric).name if metric and voc.metric(metric) else metric
+        out = []
+        for r in self._rows:
+            if wanted and r["metric"] != wanted:
+                continue
+            if year and r.get("year") != int(year):
+                continue
+            if kind and r["kind"] != kind:
+                continue
+            if region:
+                info = self.catalogue.by_id(r["doc_id"])
+                if not (region == r["region"] or (info and region in info.aliases)):
+                    continue
+            if level and level not in (r.get("level"), _tier_of(r.get("level", ""))):
+                continue
+            out.append(Indicator(**r))
+        return sorted(out, key=lambda i: (i.metric, i.year or 0, i.region, i.kind))
 
     def ensure_index(self, progress: bool = True) -> None:
         """Build the index from the corpus folder if it holds no documents yet."""
@@ -188,6 +216,13 @@ class Assistant:
                 ans = Answer(f"{NOT_FOUND}：{query.problem}。", False, [], query.text, query.problem)
                 return Trace(query, [], self._with_holdings(ans, query))
             scope = _apply_filters(query, self.catalogue, regions, years)
+            ask = plan_aggregate(query, self.catalogue.reports)
+            if ask is not None:  # a question across reports: the indicators table answers it, each row cited
+                if scope is not None:
+                    ask.doc_ids = [d for d in (ask.doc_ids if ask.doc_ids is not None else scope) if d in set(scope)]
+                rows = select_rows(self._rows, ask)
+                texts = {d: self.index.documents[d].text for d in {r["doc_id"] for r in rows}}
+                return Trace(query, [], answer_aggregate(ask, rows, self.catalogue.reports, texts, query.text))
             groups = Retriever(self.index).retrieve(query, scope)
             ans = self.answerer.answer(query, groups)
             return Trace(query, groups, ans if ans.answered else self._with_holdings(ans, query))
@@ -196,6 +231,12 @@ class Assistant:
         """Add the held reports close to a refused question: its regions in other years, its years elsewhere."""
         ans.holdings = self.catalogue.nearby(query.regions, query.years, self.settings.nearby_limit)
         return ans
+
+
+def _tier_of(level: str) -> str:
+    """The tier (省级, 地级, 县级, 国家) of a level."""
+    return {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "自治州": "地级", "盟": "地级",
+            "国家": "国家"}.get(level, "县级" if level else "")
 
 
 def _turn_text(turn: Any) -> str:

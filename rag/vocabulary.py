@@ -21,6 +21,8 @@ class Metric:
     words: tuple[str, ...]
     loose: tuple[str, ...] = ()
     family: bool = False                       # names a family of metrics (规上), not one figure
+    indicator: bool = True                     # a headline indicator (the indicators table keeps it)
+    indicator_words: tuple[str, ...] = ()      # the words that name it in a report's target list, when narrower
     denominator_only: re.Pattern[str] | None = None  # text where it is only a denominator ("占GDP比重")
 
     def all_words(self) -> tuple[str, ...]:
@@ -56,6 +58,7 @@ class Vocabulary:
     not_places: tuple[str, ...]
     topic_after_place: tuple[str, ...]
     abbreviations: dict[str, str]
+    pairs: dict[str, tuple[str, ...]]
     speaker_posts: tuple[str, ...]
     speaker_post: re.Pattern[str]
     cues: dict[str, re.Pattern[str]]
@@ -83,8 +86,9 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
     metrics = []
     for m in data["metric"]:
         denom = m.get("denominator_only")
-        metrics.append(Metric(m["name"], tuple(m["words"]), tuple(m.get("loose", ())), bool(m.get("family", False)),
-                              re.compile("|".join(denom), re.I) if denom else None))
+        metrics.append(Metric(m["name"], tuple(m["words"]), tuple(m.get("loose", ())), family=bool(m.get("family", False)),
+                              denominator_only=re.compile("|".join(denom), re.I) if denom else None,
+                              indicator=bool(m.get("indicator", True)), indicator_words=tuple(m.get("indicator_words", ()))))
     scope, speaker, sections = data["scope"], data["speaker"], data["sections"]
     cues = {k: re.compile(v) for k, v in data["cues"].items() if k != "why"}
     return Vocabulary(
@@ -93,6 +97,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
         topic_after_place=tuple(scope["topic_after_place"]),
         abbreviations={k: v for k, v in data["abbreviations"].items() if k != "why"},
+        pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]),
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),

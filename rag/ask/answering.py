@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
 from rag.ask.features import NUMBER, Candidate, in_review, score, wants_number
@@ -58,6 +58,7 @@ class Answer:
     question: str = ""    # the standalone question actually answered (after follow-up resolution)
     reason: str = ""      # why it refused, when it did
     holdings: list[Holding] = field(default_factory=list)
+    table: list[dict[str, Any]] = field(default_factory=list)  # a question across reports: one row per report, [n] = citation
 
     def __str__(self) -> str:
         return self.text

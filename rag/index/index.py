@@ -21,6 +21,7 @@ from rag.index.lexical import LexicalIndex
 from rag.index.store import DocumentRecord, DocumentStore, StoredChunk, StoreError, VectorStore
 from rag.ingest.chunking import Chunk, chunk_report
 from rag.ingest.cleaning import clean_text
+from rag.ingest.indicators import extract_indicators
 from rag.ingest.loading import SourceDocument
 from rag.ingest.metadata import ReportMeta, apply_overrides, check_overrides, extract_metadata
 from rag.settings import LOCK_FILE, Settings
@@ -57,6 +58,7 @@ class Document:
     n_chunks: int
     overrides: dict[str, Any] = field(default_factory=dict)
     version: str = ""  # the chunks' doc_hash: sha256, mixed with the overrides when there are any
+    indicators: list[dict[str, Any]] = field(default_factory=list)  # its targets and results (rag.ingest.indicators)
 
     @property
     def title(self) -> str:
@@ -131,7 +133,8 @@ class Index:
             info = json.loads(meta.pop("_meta", "{}"))
             sha = str(meta.get("sha256", ""))
             docs[did] = Document(did, sha, str(meta.get("path", "")), text or "", info, int(meta.get("n_chunks", 0)),
-                                 json.loads(meta.get("overrides", "{}")), str(meta.get("version") or sha))
+                                 json.loads(meta.get("overrides", "{}")), str(meta.get("version") or sha),
+                                 json.loads(meta.get("_indicators", "[]")))
         return docs
 
     def _versions(self) -> dict[str, str]:
@@ -252,7 +255,8 @@ class Index:
             results.append((doc_id, ("replaced" if old else "added") if pieces else "empty", meta))
             if pieces:
                 stored = self._stored_chunks(doc_id, version, meta, pieces)
-                todo.append((Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version),
+                rows = [r.to_dict() for r in extract_indicators(doc_id, text, pieces, meta.to_dict())]
+                todo.append((Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version, rows),
                              old is not None, stored))
         if todo:
             self._write(todo)
@@ -269,7 +273,8 @@ class Index:
         self.store.add(stored)
         records = [{"sha256": d.sha256, "version": d.version, "path": d.path, "n_chunks": d.n_chunks,
                     "overrides": json.dumps(d.overrides, ensure_ascii=False),
-                    "_meta": json.dumps(d.meta, ensure_ascii=False)} for d, _, _ in todo]
+                    "_meta": json.dumps(d.meta, ensure_ascii=False),
+                    "_indicators": json.dumps(d.indicators, ensure_ascii=False)} for d, _, _ in todo]
         self.docs_store.upsert([DocumentRecord(d.doc_id, d.text, r) for (d, _, _), r in zip(todo, records, strict=True)])
         replaced = {d.doc_id for d, was, _ in todo if was}
         if replaced:

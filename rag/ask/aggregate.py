@@ -1,0 +1,170 @@
+"""Questions across reports (filter, rank, list, count, compare), answered from the indicator rows.
+
+Every qualifying report is listed with its value and its own citation; the answer says how many reports
+were considered and which of them state no value for the metric.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rag.ask.answering import Answer, Citation
+from rag.ask.catalogue import ReportInfo
+from rag.ask.query import Query
+
+__all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
+
+_RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|排名|排序|排行|最高|最低|最快|最慢|谁高|谁低")
+_ASC = re.compile(r"从低到高|由低到高|最低|最慢|谁低")
+_COUNT = re.compile(r"几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
+_LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
+_THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|在)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*(?P<post>以上|以下|及以上|及以下)?")
+_TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}
+_TIER_ASKED = re.compile(r"各(省|市|县|区)|哪些(省份|省|市|县|区)|(省份|省)(?:的|里)")
+
+
+@dataclass
+class AggregateAsk:
+    """What an aggregate question asks: which metric, kind and years, over which reports, and how to show them."""
+
+    mode: str                   # filter | rank | list | count
+    metric: str
+    kind: str                   # target | result
+    years: list[int]
+    doc_ids: list[str] | None   # None: every report
+    tier: str = ""
+    op: str = ""                # >, >=, <, <=
+    threshold: float | None = None
+    ascending: bool = False
+
+
+def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk | None:
+    """Recognise a question across reports; None for a single fact (one region, one year), which passages answer."""
+    metrics = [g for g in query.metrics if g.metric is not None and g.metric.indicator]
+    if len(metrics) != 1 or query.intent in ("meta", "glossary", "target_vs_result", "open"):
+        return None
+    text = query.text
+    many_regions = len(query.region_docs) > 1
+    many_years = len(query.years) > 1
+    cue = _RANK.search(text) or _COUNT.search(text) or _LIST.search(text) or _THRESHOLD.search(text)
+    if not (many_regions or many_years or (cue and len(query.region_docs) != 1)):
+        return None
+    th = _THRESHOLD.search(text)
+    mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text)
+            else "filter" if th and th.group("op") != "在" or (th and th.group("post")) else "list")
+    op, value = "", None
+    if th and mode in ("filter", "count"):
+        value = float(th.group("v"))
+        word, post = th.group("op"), th.group("post") or ""
+        op = (">" if word in ("超过", "高于", "大于") else ">=" if word in ("不低于", "不少于") or post.endswith("以上")
+              else "<" if word in ("低于", "小于") else "<=")
+    kind = "result" if query.intent == "result" else "target"
+    tier_m = _TIER_ASKED.search(text)
+    tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
+    return AggregateAsk(mode, metrics[0].metric.name, kind, list(query.value_years or query.years),
+                        query.doc_ids, tier, op, value, bool(_ASC.search(text)))
+
+
+def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[str, Any]]:
+    """The indicator rows that answer: the metric and kind, for the years asked, within the reports asked about."""
+    out = []
+    for r in rows:
+        if r["metric"] != ask.metric or r["kind"] != ask.kind:
+            continue
+        if ask.years and r.get("year") not in ask.years:
+            continue
+        if ask.doc_ids is not None and r["doc_id"] not in ask.doc_ids:
+            continue
+        out.append(r)
+    return out
+
+
+def _passes(r: dict[str, Any], ask: AggregateAsk) -> bool:
+    """True when a row's value passes the question's threshold."""
+    if ask.threshold is None:
+        return True
+    v = r.get("value")
+    if v is None:
+        return False
+    t = ask.threshold
+    return {">": v > t, ">=": v >= t, "<": v < t, "<=": v <= t}.get(ask.op, True)
+
+
+def _value_text(r: dict[str, Any]) -> str:
+    """The value as the report writes it: its quote from the number on."""
+    quote = str(r["quote"])
+    if r.get("value") is None:
+        return quote
+    m = re.search(r"力争|\d", quote)
+    return quote[m.start():] if m else quote
+
+
+def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports: Sequence[ReportInfo],
+                     texts: dict[str, str], question: str) -> Answer:
+    """A table answer: every qualifying report with its value and citation, how many were considered, which state none."""
+    key_year = "plan_year" if ask.kind == "target" else "review_year"
+    considered = [r for r in reports if (ask.doc_ids is None or r.doc_id in ask.doc_ids)
+                  and (not ask.years or getattr(r, key_year) in ask.years or r.year in ask.years)
+                  and (not ask.tier or _tier(r) == ask.tier)]
+    ids = {r.doc_id for r in considered}
+    chosen = [r for r in select_rows(rows, ask) if r["doc_id"] in ids]
+    # One row per report and year: the first stated (its headline); a multi-year goal only if that is all there is.
+    best: dict[tuple[str, Any], dict[str, Any]] = {}
+    for r in chosen:
+        k = (r["doc_id"], r.get("year"))
+        if k not in best or ("-" in str(best[k].get("period")) and "-" not in str(r.get("period"))):
+            best[k] = r
+    stated = list(best.values())
+    qualifying = [r for r in stated if _passes(r, ask)]
+    if ask.mode == "rank":
+        qualifying = sorted((r for r in qualifying if r.get("value") is not None),
+                            key=lambda r: (r["value"], r.get("value_high") or r["value"]), reverse=not ask.ascending)
+    else:
+        qualifying.sort(key=lambda r: (r.get("year") or 0, r["region"]))
+    by_id = {r.doc_id: r for r in considered}
+    no_value = [by_id[d] for d in sorted(ids - {r["doc_id"] for r in stated})]
+    kind_word = "目标" if ask.kind == "target" else "实际"
+    years = "、".join(f"{y}年" for y in ask.years)
+    cites, table, parts = [], [], []
+    for r in qualifying:
+        cites.append(_cite(r, texts.get(r["doc_id"], ""), by_id[r["doc_id"]].title))
+        table.append({"n": len(cites), "region": r["region"], "year": r.get("year"), "value": _value_text(r),
+                      "quote": r["quote"], "doc_id": r["doc_id"], "kind": r["kind"]})
+        label = r["region"] + (f"（{r.get('year')}年）" if len(ask.years) != 1 else "")
+        parts.append(f"{label}：{_value_text(r)}[{len(cites)}]")
+    head = f"{years}{ask.metric}{kind_word}，比较了{len(considered)}份报告"
+    if ask.mode == "count":
+        head += f"，符合条件的有{len(qualifying)}个"
+    if not considered:
+        return Answer(f"资料中没有找到{years}可比较的报告。", False, [], question, "no report in scope")
+    text = head + ("：" + "；".join(parts) + "。" if parts else "，没有符合条件的报告。")
+    if no_value:
+        text += f"未写明{ask.metric}{kind_word}的：{'、'.join(r.region or r.doc_id for r in no_value)}。"
+    ans = Answer(text, bool(parts) or ask.mode == "count", cites, question, "" if parts else "no qualifying report")
+    ans.table = table
+    return ans
+
+
+def _tier(r: ReportInfo) -> str:
+    """A report's tier from its level."""
+    if r.level in ("省", "自治区", "直辖市"):
+        return "省级"
+    if r.level in ("市", "自治州", "盟", "地区"):
+        return "地级"
+    return "县级" if r.level else ""
+
+
+def _cite(r: dict[str, Any], doc_text: str, title: str) -> Citation:
+    """A citation for one row: the sentence around its quote, the quote marked."""
+    s, e = int(r["start"]), int(r["end"])
+    lo = max(doc_text.rfind("。", 0, s) + 1, doc_text.rfind("\n", 0, s) + 1, 0) if doc_text else s
+    hi_candidates = [i for i in (doc_text.find("。", e), doc_text.find("\n", e)) if i >= 0] if doc_text else []
+    hi = min(hi_candidates) + 1 if hi_candidates else (len(doc_text) if doc_text else e)
+    passage = doc_text[lo:hi] if doc_text else r["quote"]
+    return Citation(report=title or r["doc_id"], region=r["region"], year=r.get("year"), section=r.get("section", ""), text=passage,
+                    quote=r["quote"], score=1.0, doc_id=r["doc_id"], start=lo, end=lo + len(passage),
+                    quote_start=s, quote_end=e)
+
