@@ -58,9 +58,14 @@ def evidence_rank(rankings: Sequence[Sequence[tuple[str, str]]], entry: dict[str
     return min(ranks, default=None)
 
 
+# What an answer says about the reports rather than quotes from them: a year label ("2022年："), a count of
+# reports ("比较了10份报告", "符合条件的有3个"). These are not figures, so they need no cited passage.
+_LABELS = re.compile(r"(?:\d{4}年[、，]?)+(?=[^，。；]{0,14}[：，（）])|比较了\d+份报告|有\d+个")
+
+
 def numbers(text: str) -> list[str]:
-    """Numbers in a text, ignoring [n] citation markers."""
-    return _NUMBER.findall(fold(_MARKER.sub("", text)))
+    """Numbers in a text, ignoring [n] citation markers and labels about the reports (years, counts)."""
+    return _NUMBER.findall(fold(_LABELS.sub("", _MARKER.sub("", text))))
 
 
 def unsupported_numbers(text: str, passages: Iterable[str]) -> list[str]:

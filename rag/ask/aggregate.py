@@ -17,11 +17,15 @@ from rag.ask.query import Query
 
 __all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
 
-_RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|排名|排序|排行|最高|最低|最快|最慢|谁高|谁低")
-_ASC = re.compile(r"从低到高|由低到高|最低|最慢|谁低")
+_RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|从多到少|从少到多|由多到少|由少到多|排名|排序|排行|最高|最低|最快|最慢|最多|最少|谁高|谁低")
+_ASC = re.compile(r"从低到高|由低到高|从少到多|由少到多|最低|最慢|最少|谁低")
+_PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|这几年|分别")
+_GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨幅|涨|%|百分")
+_LEVEL_ASKED = re.compile(r"总量|规模|多少亿|多少万|总额是多少|达到多少")
 _COUNT = re.compile(r"几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
 _LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
-_THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|在)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*(?P<post>以上|以下|及以上|及以下)?")
+_THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|达到|在|是|为|定为)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*"
+                        r"(?P<post>以上|以下|及以上|及以下|或更高|或以上|或更低|左右)?")
 _TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}
 _TIER_ASKED = re.compile(r"各(省|市|县|区)|哪些(省份|省|市|县|区)|(省份|省)(?:的|里)")
 
@@ -36,9 +40,11 @@ class AggregateAsk:
     years: list[int]
     doc_ids: list[str] | None   # None: every report
     tier: str = ""
-    op: str = ""                # >, >=, <, <=
+    op: str = ""                # >, >=, <, <=, = (with `qualifier`)
     threshold: float | None = None
     ascending: bool = False
+    measure: str = ""           # growth | level | '' (either: a report's growth figure when it has one)
+    qualifier: str = ""
 
 
 def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk | None:
@@ -50,22 +56,30 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     many_regions = len(query.region_docs) > 1
     many_years = len(query.years) > 1
     cue = _RANK.search(text) or _COUNT.search(text) or _LIST.search(text) or _THRESHOLD.search(text)
-    if not (many_regions or many_years or (cue and len(query.region_docs) != 1)):
+    per_year = bool(_PER_YEAR.search(text)) and len(query.region_docs) == 1
+    if not (many_regions or many_years or per_year or (cue and len(query.region_docs) != 1)):
         return None
+    if len(query.region_docs) in (2, 3) and not (_RANK.search(text) or _COUNT.search(text) or _THRESHOLD.search(text)):
+        return None  # "A和B…各多少": a fact per region, which the passages answer region by region
     th = _THRESHOLD.search(text)
-    mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text)
-            else "filter" if th and th.group("op") != "在" or (th and th.group("post")) else "list")
-    op, value = "", None
-    if th and mode in ("filter", "count"):
+    mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text) or re.search(r"有几|几年|几份", text)
+            else "filter" if th else "list")
+    op, value, qualifier = "", None, ""
+    if th:
         value = float(th.group("v"))
         word, post = th.group("op"), th.group("post") or ""
-        op = (">" if word in ("超过", "高于", "大于") else ">=" if word in ("不低于", "不少于") or post.endswith("以上")
-              else "<" if word in ("低于", "小于") else "<=")
+        if post == "左右" or (word in ("是", "为", "定为") and not post):
+            op, qualifier = "=", post
+        else:
+            op = (">" if word in ("超过", "高于", "大于") else
+                  ">=" if word in ("不低于", "不少于", "达到") or post in ("以上", "及以上", "或更高", "或以上") else
+                  "<" if word in ("低于", "小于") else "<=")
     kind = "result" if query.intent == "result" else "target"
     tier_m = _TIER_ASKED.search(text)
     tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
+    measure = "level" if _LEVEL_ASKED.search(text) else "growth" if (_GROWTH_ASKED.search(text) or th) else ""
     return AggregateAsk(mode, metrics[0].metric.name, kind, list(query.value_years or query.years),
-                        query.doc_ids, tier, op, value, bool(_ASC.search(text)))
+                        query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier)
 
 
 def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[str, Any]]:
@@ -73,6 +87,8 @@ def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[
     out = []
     for r in rows:
         if r["metric"] != ask.metric or r["kind"] != ask.kind:
+            continue
+        if ask.measure == "growth" and r["measure"] == "level" or ask.measure == "level" and r["measure"] != "level":
             continue
         if ask.years and r.get("year") not in ask.years:
             continue
@@ -90,6 +106,8 @@ def _passes(r: dict[str, Any], ask: AggregateAsk) -> bool:
     if v is None:
         return False
     t = ask.threshold
+    if ask.op == "=":
+        return v == t and (not ask.qualifier or r.get("qualifier") == ask.qualifier)
     return {">": v > t, ">=": v >= t, "<": v < t, "<=": v <= t}.get(ask.op, True)
 
 
@@ -115,9 +133,11 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
     best: dict[tuple[str, Any], dict[str, Any]] = {}
     for r in chosen:
         k = (r["doc_id"], r.get("year"))
-        if k not in best or ("-" in str(best[k].get("period")) and "-" not in str(r.get("period"))):
+        if k not in best or _better(r, best[k]):
             best[k] = r
     stated = list(best.values())
+    if ask.mode in ("list", "compare"):  # show every row a report states (a target and its 力争), not only the first
+        stated = [r for r in chosen if (r["doc_id"], r.get("year")) in best and (r["measure"] == best[(r["doc_id"], r.get("year"))]["measure"])]
     qualifying = [r for r in stated if _passes(r, ask)]
     if ask.mode == "rank":
         qualifying = sorted((r for r in qualifying if r.get("value") is not None),
@@ -146,6 +166,13 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
     ans = Answer(text, bool(parts) or ask.mode == "count", cites, question, "" if parts else "no qualifying report")
     ans.table = table
     return ans
+
+
+def _better(r: dict[str, Any], than: dict[str, Any]) -> bool:
+    """Which of two rows of a report stands for it: one year over a period, growth over a level, the first stated."""
+    def rank(x: dict[str, Any]) -> tuple[int, int]:
+        return ("-" in str(x.get("period")), x["measure"] == "level")
+    return rank(r) < rank(than)
 
 
 def _tier(r: ReportInfo) -> str:

@@ -55,12 +55,19 @@ class Query:
         return [g for g in self.terms if g.kind == "metric"]
 
 
+_YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年?\s*(?:到|至|-|－|—|~|～)\s*(20\d{2}|\d{2})\s*年")
+
+
 def years_in(text: str) -> list[int]:
-    """Years named in text: '22年' → 2022, '2022年' → 2022."""
+    """Years named in text: '22年' → 2022, '2022年' → 2022, '2020到2023年' → 2020…2023."""
     out = []
     for m in _YEAR.finditer(text):
         y = int(m.group(1))
         out.append(y + 2000 if y < 100 else y)
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
+        if 0 < b - a <= 30:
+            out += range(a, b + 1)
     return sorted(set(out))
 
 
