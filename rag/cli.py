@@ -1,4 +1,4 @@
-"""The `rag` command: provision, ingest, ask, remove, stats, manifest, eval, ui."""
+"""The `rag` command: provision, ingest, ask, indicators, remove, stats, manifest, eval, ui."""
 
 from __future__ import annotations
 
@@ -129,6 +129,42 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0 if res.answered else 1
 
 
+_INDICATOR_COLUMNS = ["region", "level", "year", "metric", "kind", "value", "value_high", "unit", "qualifier", "measure",
+                      "period", "quote", "section", "doc_id", "start", "end"]
+
+
+def cmd_indicators(args: argparse.Namespace) -> int:
+    """Print (or write as CSV / Excel) the indicator rows of the held reports."""
+    bot = _assistant(args)
+    bot.ensure_index(progress=not args.quiet)
+    rows = [r.to_dict() for r in bot.indicators(args.metric, args.year, args.region, args.level, args.kind)]
+    if args.csv:
+        import csv
+
+        with open(args.csv, "w", encoding="utf-8-sig", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=_INDICATOR_COLUMNS, extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+        _out(f"wrote {len(rows)} rows to {args.csv}")
+    elif args.xlsx:
+        import openpyxl
+
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "indicators"
+        ws.append(_INDICATOR_COLUMNS)
+        for r in rows:
+            ws.append([r.get(c) for c in _INDICATOR_COLUMNS])
+        wb.save(args.xlsx)
+        _out(f"wrote {len(rows)} rows to {args.xlsx}")
+    else:
+        for r in rows:
+            value = "（无数值）" if r["value"] is None else f"{r['value']:g}{r['unit']}{'' if r['qualifier'] in ('', 'range') else r['qualifier']}"
+            _out(f"{r['region']}\t{r['year']}\t{r['metric']}\t{r['kind']}\t{value}\t{r['quote']}")
+        _out(f"{len(rows)} rows")
+    return 0
+
+
 def cmd_remove(args: argparse.Namespace) -> int:
     """Delete documents by id."""
     bot = _assistant(args)
@@ -210,6 +246,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("question", nargs="+")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_ask)
+    s = sub.add_parser("indicators", parents=[common], help="targets and results of the held reports, as a table")
+    s.add_argument("--metric", help="e.g. GDP, 社零, 城镇调查失业率 (any word naming it)")
+    s.add_argument("--year", type=int, help="the year the value is for")
+    s.add_argument("--region", help="a region or one of its names")
+    s.add_argument("--level", help="省, 市, 县 … or a tier: 国家, 省级, 地级, 县级")
+    s.add_argument("--kind", choices=["target", "result"])
+    out = s.add_mutually_exclusive_group()
+    out.add_argument("--csv", help="write the rows to this CSV file")
+    out.add_argument("--xlsx", help="write the rows to this Excel file")
+    s.add_argument("-q", "--quiet", action="store_true")
+    s.set_defaults(func=cmd_indicators)
     s = sub.add_parser("remove", parents=[common], help="delete documents by id")
     s.add_argument("doc_ids", nargs="+")
     s.set_defaults(func=cmd_remove)

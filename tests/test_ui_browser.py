@@ -107,3 +107,23 @@ def test_phone_layout_and_example_click(ui_url, browser, bot):
     page.get_by_role("tab", name="报告库").click()
     expect(page.locator("#corpus")).to_contain_text("焦作市解放区2022年政府工作报告")
     page.close()
+
+
+def test_indicators_tab_and_table_answer(ui_url, browser):
+    """The 指标 tab lists rows, a click opens the row's source with its quote marked; a question across reports answers with a table."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(ui_url, timeout=WAIT_MS)
+    _ask(page, "2022年各地GDP增长目标从高到低")
+    answer = page.locator("#chat .rag-answer").last
+    expect(answer.locator(".rag-table")).to_be_visible()
+    expect(answer.locator(".rag-table tr")).not_to_have_count(1)
+    page.get_by_role("tab", name="指标").click()
+    grid = page.locator("#indicators")
+    expect(grid).to_contain_text("地区生产总值")
+    grid.get_by_text("地区生产总值增长7.5%以上").first.click()
+    expect(page.locator("#ind-source mark")).to_contain_text("7.5%以上")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "indicators.png"), full_page=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from rag import SUPPORTED_SUFFIXES
 from rag import Settings as _Settings
+from ui import indicators as ind
 from ui.chat import ALL, answer_turn, ask, corpus_table, examples, filter_choices, holdings, new_session, open_citation
 from ui.render import CSS, source_html
 
@@ -108,6 +109,46 @@ def build_app(bot: Assistant) -> gr.Blocks:
         with gr.Tab("报告库"):
             gr.Markdown(f"可以问这些报告：{holdings(bot)}")
             gr.Dataframe(rows, headers=headers, interactive=False, wrap=True, max_height=900, elem_id="corpus")
+        with gr.Tab("指标"):
+            opts = ind.choices(bot)
+            gr.Markdown("各报告的主要预期目标和实际完成情况，逐条注明原文。点击一行查看出处；可下载 CSV 或 Excel。")
+            with gr.Row():
+                f_metric = gr.Dropdown(opts["metric"], value="GDP" if "GDP" in opts["metric"] else ind.ALL, label="指标",
+                                       elem_id="ind-metric", min_width=140)
+                f_year = gr.Dropdown(opts["year"], value=ind.ALL, label="年份", elem_id="ind-year", min_width=100)
+                f_region = gr.Dropdown(opts["region"], value=ind.ALL, label="地区", elem_id="ind-region", min_width=140)
+                f_level = gr.Dropdown(opts["level"], value=ind.ALL, label="层级", elem_id="ind-level", min_width=100)
+                f_kind = gr.Radio([ind.ALL, "目标", "实际"], value="目标", label="类型", elem_id="ind-kind")
+            filters = [f_metric, f_year, f_region, f_level, f_kind]
+            grid = gr.Dataframe(ind.table(bot, *(f.value for f in filters)), headers=ind.HEADERS, interactive=False,
+                                wrap=True, max_height=480, elem_id="indicators")
+            with gr.Row():
+                bar = gr.BarPlot(ind.bar_data(bot, f_metric.value, f_year.value, f_kind.value), x="地区", y="数值",
+                                 title="各地区（所选年份）", elem_id="ind-bar", sort="-y")
+                line = gr.LinePlot(ind.line_data(bot, f_metric.value, f_region.value, f_kind.value), x="年份", y="数值",
+                                   title="逐年（所选地区）", elem_id="ind-line")
+            ind_source = gr.HTML(source_html(None, "", 0), elem_id="ind-source")
+            with gr.Row():
+                csv_btn = gr.DownloadButton("下载 CSV", elem_id="ind-csv")
+                xlsx_btn = gr.DownloadButton("下载 Excel", elem_id="ind-xlsx")
+
+            def refresh(*values: str) -> tuple[Any, ...]:
+                """Re-filter the table and redraw the charts."""
+                metric, year, region, level, kind = values
+                return (ind.table(bot, *values), ind.bar_data(bot, metric, year, kind), ind.line_data(bot, metric, region, kind),
+                        ind.export(bot, "csv", *values), ind.export(bot, "xlsx", *values))
+
+            def show(evt: gr.SelectData, rows: Any) -> str:
+                """Open the clicked row's source with its quote marked."""
+                r = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+                key = rows.iloc[r, -1] if hasattr(rows, "iloc") else rows[r][-1]
+                return ind.row_source(bot, str(key))
+
+            show.__annotations__["evt"] = gr.SelectData  # postponed annotations: Gradio needs the real class to inject it
+            for f in filters:
+                f.change(refresh, filters, [grid, bar, line, csv_btn, xlsx_btn], api_visibility="undocumented")
+            grid.select(show, [grid], ind_source, api_visibility="undocumented")
+            demo.load(refresh, filters, [grid, bar, line, csv_btn, xlsx_btn], api_visibility="undocumented")
         with gr.Tab("添加报告"):
             gr.Markdown(f"上传政府工作报告（{' '.join(UPLOAD_TYPES)}，每个不超过 {MAX_UPLOAD.upper()}）。"
                         "地区、年份等信息从正文读取；内容未变的文件会跳过。")

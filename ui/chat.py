@@ -108,7 +108,7 @@ def answer_turn(bot: Any, question: str, session: dict[str, Any], region: str | 
         key = f"{turn}-{c['n']}"
         session["citations"][key] = c
         session["choices"].append((cite_label(turn, c), key))
-    return answer_html(res.text, cites), (f"{turn}-1" if cites else None)
+    return answer_html(res.text, cites, res.table), (f"{turn}-1" if cites else None)
 
 
 def _section_of(bot: Any, c: dict[str, Any]) -> tuple[str, int]:
@@ -145,4 +145,5 @@ def ask(bot: Any, question: str, history: Any = None, regions: Sequence[str] | N
     res = bot.answer(question, history=_history(history), regions=list(regions) if regions else None,
                      years=[int(y) for y in years] if years else None)
     return {"question": question, "standalone_question": res.question, "text": res.text, "answered": res.answered,
-            "reason": res.reason, "holdings": [asdict(h) for h in res.holdings], "citations": _citations(res)}
+            "reason": res.reason, "holdings": [asdict(h) for h in res.holdings], "table": res.table,
+            "citations": _citations(res)}

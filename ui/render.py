@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-__all__ = ["answer_html", "refusal_html", "error_html", "source_html", "highlight", "excerpt", "cite_label", "CSS"]
+__all__ = ["table_html", "answer_html", "refusal_html", "error_html", "source_html", "highlight", "excerpt", "cite_label", "CSS"]
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -66,9 +66,19 @@ def _citation_card(c: Mapping[str, Any]) -> str:
             f'<div class="rag-passage">{passage}</div></div>')
 
 
-def answer_html(text: str, citations: Sequence[Mapping[str, Any]]) -> str:
-    """An answer with its [n] markers and, below it, the cited passages."""
-    body = _MARKER.sub(r'<sup class="rag-ref">[\1]</sup>', _lines(text))
+def table_html(rows: Sequence[Mapping[str, Any]]) -> str:
+    """A compact table for an answer across reports: region, year, value, and the citation marker."""
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{escape(str(r.get('region', '')))}</td><td>{escape(str(r.get('year') or ''))}</td>"
+                   f"<td>{escape(str(r.get('value', '')))}</td><td><sup class=\"rag-ref\">[{r.get('n')}]</sup></td></tr>"
+                   for r in rows)
+    return f'<table class="rag-table"><tr><th>地区</th><th>年份</th><th>数值</th><th>出处</th></tr>{body}</table>'
+
+
+def answer_html(text: str, citations: Sequence[Mapping[str, Any]], table: Sequence[Mapping[str, Any]] = ()) -> str:
+    """An answer with its [n] markers (and, across reports, a compact table) and, below it, the cited passages."""
+    body = _MARKER.sub(r'<sup class="rag-ref">[\1]</sup>', _lines(text)) + table_html(table)
     cards = "".join(_citation_card(c) for c in citations)
     label = f'<div class="rag-cites-title">引用原文（{len(citations)}）</div>' if citations else ""
     return f'<div class="rag-answer"><div class="rag-text">{body}</div>{label}{cards}</div>'
@@ -116,4 +126,6 @@ CSS = """
 .rag-source { max-height: 60vh; overflow-y: auto; padding: .6em .8em; line-height: 1.8;
               border: 1px solid var(--border-color-primary); border-radius: 6px; }
 .rag-empty { color: var(--body-text-color-subdued); }
+.rag-table { margin-top: .5em; border-collapse: collapse; font-size: .9em; }
+.rag-table th, .rag-table td { border: 1px solid var(--border-color-primary); padding: 2px 8px; text-align: left; }
 """
