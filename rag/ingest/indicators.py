@@ -182,7 +182,7 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
 
     def add(metric: Metric, qs: int, qe: int, value: float | None, high: float | None, unit: str, qualifier: str,
             measure: str, year: int | None, period: str) -> None:
-        key = (metric.name, measure, kind, period)
+        key = (metric.name, measure, kind, period + ("力争" if qualifier == "力争" else ""))
         if key in seen:
             return
         seen.add(key)
@@ -220,6 +220,11 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
             if has_value and v is not None:
                 value, high, unit, qualifier, measure = _row(v, metric, tail, norm[:s])
                 add(metric, cstart + s, cstart + e + v.end(), value, high, unit, qualifier, measure, year, period)
+                # "增长7%以上、力争8%": the stretch goal is a row of its own.
+                stretch = re.match(rf"[、，]?\s*(?:力争|争取)\s*(?:达到|增长)?\s*({_NUM})\s*(%|{_UNITS})", tail[v.end():v.end() + 16])
+                if stretch and kind == "target":
+                    add(metric, cstart + s, cstart + e + v.end() + stretch.end(), float(stretch.group(1)), None,
+                        "%" if stretch.group(2) == "％" else stretch.group(2), "力争", measure, year, period)
                 # "完成189亿元，同比增长12.1%": the growth after a level is a row of its own.
                 g = re.search(rf"(?:同比|比上年)?(?:增长|下降)\s*({_NUM})\s*%", tail[v.end():v.end() + 16])
                 if measure == "level" and g:

@@ -1,0 +1,73 @@
+"""Indicator extraction on hand-made report text, and questions across reports on the in-memory fakes."""
+
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant
+from rag.ingest.chunking import chunk_report
+from rag.ingest.indicators import extract_indicators
+from tests.fakes import HashEmbedder, MemoryDocumentStore, MemoryStore
+
+HEAD = "2023年{r}政府工作报告\n——2023年1月10日在{r}第十届人民代表大会第三次会议上\n{r}人民政府市长 王某某\n各位代表：\n现在，我代表市人民政府，向大会报告工作。\n"
+REVIEW = "一、2022年工作回顾\n过去一年，全市地区生产总值完成189亿元，同比增长4.8%，一般公共预算收入完成18.9亿元。投资100亿元的项目开工建设。\n"
+PLAN = ("二、2023年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长7%以上、力争8%，固定资产投资增长6%－6.5%，"
+        "居民消费价格涨幅3%左右，城镇调查失业率控制在5.5%以内，居民人均可支配收入增长与经济增长同步。\n")
+
+
+def rows(text: str, plan_year: int = 2023) -> list:
+    """Extract from a cleaned text with its own chunks."""
+    meta = {"region": "沧州市", "level": "市", "plan_year": plan_year, "review_year": plan_year - 1}
+    return extract_indicators("r", text, chunk_report(text, years=(plan_year - 1, plan_year)), meta)
+
+
+def test_targets_with_qualifiers_ranges_and_no_number():
+    """以上 and 力争 are two rows, a range keeps both ends, a qualitative target has no value, never a made-up one."""
+    got = {(r.metric, r.kind, r.value, r.value_high, r.qualifier) for r in rows(HEAD.format(r="沧州市") + REVIEW + PLAN)}
+    assert ("GDP", "target", 7.0, None, "以上") in got and ("GDP", "target", 8.0, None, "力争") in got
+    assert ("固定资产投资", "target", 6.0, 6.5, "range") in got
+    assert ("居民消费价格", "target", 3.0, None, "左右") in got and ("城镇调查失业率", "target", 5.5, None, "以内") in got
+    assert ("居民人均可支配收入", "target", None, None, "") in got
+
+
+def test_results_come_from_the_review_with_their_year():
+    """A level and its growth are two result rows for the review year; an unrelated 投资100亿元 is no row."""
+    got = [r for r in rows(HEAD.format(r="沧州市") + REVIEW + PLAN) if r.kind == "result"]
+    assert {(r.metric, r.measure, r.value, r.year) for r in got} >= {("GDP", "level", 189.0, 2022), ("GDP", "growth", 4.8, 2022),
+                                                                       ("一般公共预算收入", "level", 18.9, 2022)}
+    assert not any(r.metric == "固定资产投资" for r in got)
+    for r in got:
+        assert r.quote and r.quote in (HEAD.format(r="沧州市") + REVIEW + PLAN)
+
+
+def test_no_target_paragraph_no_target_rows():
+    """A report without a target paragraph yields no target rows and no error."""
+    assert not [r for r in rows(HEAD.format(r="沧州市") + REVIEW) if r.kind == "target"]
+
+
+@pytest.fixture()
+def bot(tmp_path: Path) -> Assistant:
+    """Three cities' 2023 reports on the fakes."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, city, gdp in (("a", "沧州市", "7%以上"), ("b", "邯郸市", "6%左右"), ("c", "邢台市", "6.5%")):
+        text = HEAD.format(r=city) + REVIEW + PLAN.replace("7%以上、力争8%", gdp)
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    b = Assistant(index_dir=tmp_path / "index", embedder=HashEmbedder(), store=MemoryStore(), docs=MemoryDocumentStore())
+    b.ingest([folder])
+    return b
+
+
+def test_indicators_api_filters(bot: Assistant):
+    """Assistant.indicators filters by metric (any word naming it), year, region and kind."""
+    got = bot.indicators(metric="地区生产总值", year=2023, kind="target")
+    assert sorted(r.region for r in got) == ["沧州市", "邢台市", "邯郸市"]
+    assert [r.value for r in bot.indicators(metric="GDP", region="邯郸", kind="target")] == [6.0]
+
+
+def test_filter_and_rank_questions_list_every_report(bot: Assistant):
+    """A question across reports names every qualifying report with its value and its own citation."""
+    res = bot.answer("2023年哪些地方GDP增长目标在6.5%以上")
+    assert {c.doc_id for c in res.citations} == {"a", "c"} and "比较了3份报告" in res.text
+    ranked = bot.answer("2023年各地GDP增长目标从高到低")
+    assert [c.doc_id for c in ranked.citations] == ["a", "c", "b"] and len(ranked.table) == 3
