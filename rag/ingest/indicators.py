@@ -22,12 +22,13 @@ __all__ = ["Indicator", "extract_indicators"]
 _NUM = r"\d+(?:\.\d+)?"
 _UNITS = r"个百分点|万亿元|亿元|万元|元|万人|人|万吨|吨|亿斤|万亩|亿美元|万美元|美元|万户|万套|套|家|个"
 _VALUE = re.compile(
-    rf"(?P<pre>力争|争取)?\s*(?P<verb>增长|增速|增幅|下降|降低|上涨|涨幅|提高|控制在|达到|达|完成|实现|突破|超过|为|稳定在|保持在|在)?"
+    rf"(?P<pre>力争|争取)?\s*(?P<verb>增长|增速|增幅|下降|降低|上涨|涨幅|提高|控制在|达到|达|完成|实现|突破|超过|高于|低于|不超过|为|稳定在|保持在|在)?"
     rf"(?:幅度)?\s*(?P<v1>{_NUM})\s*(?P<u1>%|{_UNITS})?\s*(?:[-－—~～至到]\s*(?P<v2>{_NUM}))?\s*(?P<unit>%|{_UNITS})?\s*"
     rf"(?P<q>左右|以上|以内|以下|上下)?"
 )
 _QUALITATIVE = re.compile(r"与经济增长(?:基本)?同步|同步增长|保持(?:总体|基本)?稳定|稳定在合理区间|持续(?:改善|下降|提高)"
                           r"|完成(?:国家|省|市)?下达(?:的)?(?:目标)?任务|高于全国|高于全省|稳居|平稳增长")
+_LOCAL_TARGET = re.compile(r"(?:增长|预期)?目标(?:为|是|拟定为)|预期增长|拟按|拟安排")
 _TARGET_CUE = re.compile(r"主要预期目标|预期目标|主要目标|发展目标|目标(?:是|为)|经济社会发展的?目标")
 _CN_PERCENT = re.compile(r"百分之([〇零一二两三四五六七八九十点]+)")
 _PERIOD = re.compile(r"(?:到|至)(20\d{2})年")
@@ -117,13 +118,19 @@ def _normalise(clause: str) -> str:
 
 
 def _period(context: str, year: int | None) -> tuple[int | None, str]:
-    """The year a value is for and its period: one year, or a multi-year span named in the context."""
-    for name, (a, b) in _FIVE_YEAR_PLAN.items():
-        if name in context:
-            return b, f"{a}-{b}"
+    """The year a value is for and its period: one year, or a multi-year span the context names.
+
+    "到2025年" names the span; then the report's own year named ("2026年…主要预期目标") makes it one year even
+    in a "十五五开局之年" sentence; then a five-year plan's name or "今后五年" makes it the plan's span.
+    """
     m = _PERIOD.search(context)
     if m and year and int(m.group(1)) > year:
         return int(m.group(1)), f"{year}-{m.group(1)}"
+    if year and f"{year}年" in context:
+        return year, str(year)
+    for name, (a, b) in _FIVE_YEAR_PLAN.items():
+        if name in context:
+            return b, f"{a}-{b}"
     if re.search(r"今后五年|未来五年|五年后", context) and year:
         return year + 4, f"{year}-{year + 4}"
     return year, str(year) if year else ""
@@ -158,8 +165,10 @@ def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[floa
     q = v.group("q") or ""
     qualifier = "range" if high is not None else ("力争" if v.group("pre") or before.endswith(("力争", "争取")) else
                                                   {"以下": "以内", "上下": "左右"}.get(q, q))
-    if not q and verb in ("突破", "超过") and qualifier == "":
+    if not q and verb in ("突破", "超过", "高于") and qualifier == "":
         qualifier = "以上"
+    if not q and verb in ("低于", "不超过", "控制在") and qualifier == "" and unit == "%":
+        qualifier = "以内"
     if metric.name in _RATE_METRICS or "强度" in tail[:6]:
         measure = "rate"
     elif unit in ("%", "个百分点") and (verb in _GROWTH_VERBS or metric.name == "居民消费价格"):
@@ -193,7 +202,7 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
     for clause in _CLAUSES.split(text[start:end]):
         cstart, norm = pos, _normalise(clause)
         pos += len(clause)
-        context = lead + (text[start:cstart] if kind == "target" else text[start:start + 30]) + clause
+        context = lead + clause if kind == "target" else text[start:start + 30] + clause
         year, period = _period(context if kind == "target" else clause, base_year)
         if kind == "result" and _MULTI.search(clause) and base_year:
             period = f"{base_year - 4}-{base_year}"
@@ -248,6 +257,10 @@ def extract_indicators(doc_id: str, text: str, chunks: Sequence[Chunk], meta: An
             continue
         cue = _TARGET_CUE.search(text, c.start, c.end)
         if cue is None:
+            for m in _LOCAL_TARGET.finditer(text, c.start, c.end):  # a single target stated in a policy paragraph
+                s0 = max(text.rfind("。", c.start, m.start()) + 1, text.rfind("\n", c.start, m.start()) + 1, c.start)
+                e0 = text.find("。", m.end(), c.end)
+                rows += _rows_in(text, s0, e0 + 1 if e0 >= 0 else c.end, "target", meta, section, doc_id, seen)
             continue
         line_end = text.find("\n", cue.end())
         end = min(c.end, line_end if line_end >= 0 else len(text))
