@@ -96,7 +96,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
                                       placeholder="问报告里的目标、数字、人物或名词，例如“焦作解放区2022年GDP目标”。")
                     with gr.Row():
                         msg = gr.Textbox(show_label=False, placeholder=_PROMPT, elem_id="question",
-                                         scale=5, min_width=180, max_length=500)
+                                         scale=5, min_width=180, max_length=bot.settings.max_question_chars)
                         send = gr.Button("发送", variant="primary", elem_id="send", scale=1, min_width=72)
                     with gr.Row():
                         region = gr.Dropdown(regions, value=ALL, label="地区", elem_id="region", min_width=140)
