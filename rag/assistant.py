@@ -114,7 +114,8 @@ class Assistant:
         """Every held report's targets and results as rows, filtered (metric by name or any word naming it)."""
         _ = self.index
         voc = vocabulary()
-        wanted = voc.metric(metric).name if metric and voc.metric(metric) else metric
+        found = voc.metric(metric) if metric else None
+        wanted = found.name if found else metric
         out = []
         for r in self._rows:
             if wanted and r["metric"] != wanted:

@@ -9,7 +9,8 @@ from rag.ingest.chunking import chunk_report
 from rag.ingest.indicators import extract_indicators
 from tests.fakes import HashEmbedder, MemoryDocumentStore, MemoryStore
 
-HEAD = "2023年{r}政府工作报告\n——2023年1月10日在{r}第十届人民代表大会第三次会议上\n{r}人民政府市长 王某某\n各位代表：\n现在，我代表市人民政府，向大会报告工作。\n"
+HEAD = ("2023年{r}政府工作报告\n——2023年1月10日在{r}第十届人民代表大会第三次会议上\n{r}人民政府市长 王某某\n"
+        "各位代表：\n现在，我代表市人民政府，向大会报告工作。\n")
 REVIEW = "一、2022年工作回顾\n过去一年，全市地区生产总值完成189亿元，同比增长4.8%，一般公共预算收入完成18.9亿元。投资100亿元的项目开工建设。\n"
 PLAN = ("二、2023年工作安排\n今年经济社会发展的主要预期目标是：地区生产总值增长7%以上、力争8%，固定资产投资增长6%－6.5%，"
         "居民消费价格涨幅3%左右，城镇调查失业率控制在5.5%以内，居民人均可支配收入增长与经济增长同步。\n")

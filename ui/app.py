@@ -146,7 +146,7 @@ def build_app(bot: Assistant) -> gr.Blocks:
 
             show.__annotations__["evt"] = gr.SelectData  # postponed annotations: Gradio needs the real class to inject it
             for f in filters:
-                f.change(refresh, filters, [grid, bar, line, csv_btn, xlsx_btn], api_visibility="undocumented")
+                f.change(refresh, filters, [grid, bar, line, csv_btn, xlsx_btn], api_visibility="undocumented")  # type: ignore[attr-defined]
             grid.select(show, [grid], ind_source, api_visibility="undocumented")
             demo.load(refresh, filters, [grid, bar, line, csv_btn, xlsx_btn], api_visibility="undocumented")
         with gr.Tab("添加报告"):

@@ -83,7 +83,7 @@ def row_source(bot: Any, key: str) -> str:
     lo = max(text.rfind("\n", 0, s) + 1, s - 300, 0)  # its paragraph, at most a few hundred characters either side
     hi = text.find("\n", e)
     hi = min(len(text) if hi < 0 else hi, e + 300)
-    info = next((r for r in bot.reports() if r["doc_id"] == doc_id), {})
+    info: dict[str, Any] = next((r for r in bot.reports() if r["doc_id"] == doc_id), {})
     c = {"report": info.get("title", doc_id), "region": info.get("region", ""), "year": info.get("plan_year"),
          "section": "", "quote": text[s:e], "quote_start": s, "quote_end": e}
     return source_html(c, text[lo:hi], lo)

@@ -49,7 +49,7 @@ class AggregateAsk:
 
 def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk | None:
     """Recognise a question across reports; None for a single fact (one region, one year), which passages answer."""
-    metrics = [g for g in query.metrics if g.metric is not None and g.metric.indicator]
+    metrics = [g.metric for g in query.metrics if g.metric is not None and g.metric.indicator]
     if len(metrics) != 1 or query.intent in ("meta", "glossary", "target_vs_result", "open"):
         return None
     text = query.text
@@ -78,7 +78,7 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     tier_m = _TIER_ASKED.search(text)
     tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
     measure = "level" if _LEVEL_ASKED.search(text) else "growth" if (_GROWTH_ASKED.search(text) or th) else ""
-    return AggregateAsk(mode, metrics[0].metric.name, kind, list(query.value_years or query.years),
+    return AggregateAsk(mode, metrics[0].name, kind, list(query.value_years or query.years),
                         query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier)
 
 

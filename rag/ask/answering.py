@@ -188,7 +188,7 @@ class ExtractiveAnswerer:
         """Further sentences for a question outside the metrics: the next best that also state it (not the same one)."""
         picks = sorted((_Pick(score(query, c), c) for c in self.candidates(query, passages)), key=lambda p: -p.score)
         seen = {(first.candidate.passage.chunk_id, first.candidate.sent)}
-        out = []
+        out: list[_Pick] = []
         for p in picks:
             key = (p.candidate.passage.chunk_id, p.candidate.sent)
             if key in seen or p.score < first.score * 0.85 or len(out) >= n:

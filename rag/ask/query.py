@@ -326,7 +326,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         # Same question for another year: swap the year (or add it).
         named = "".join(f"{y}年" for y in cur_years)
         if _YEAR.search(prev):
-            return _YEAR.sub(lambda _m, n=named: n, prev, count=1)
+            return _YEAR.sub(named, prev, count=1)
         return f"{named}{prev}" if not prev_spans else _insert_after_regions(prev, prev_spans, named)
     if not cur_regions and prev_regions:
         prefix = "".join(prev_regions)

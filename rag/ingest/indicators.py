@@ -207,10 +207,10 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
         if kind == "result" and _MULTI.search(clause) and base_year:
             period = f"{base_year - 4}-{base_year}"
         for s, e, pair in _pairs(norm, metrics):
-            values = [v for v in _VALUE.finditer(norm, e) if v.group("v1") and (v.group("unit") or v.group("u1"))]
-            for metric, v in zip(pair, values, strict=False):
-                value, high, unit, qualifier, measure = _row(v, metric, norm[e:], norm[:s])
-                add(metric, cstart + s, cstart + v.end(), value, high, unit, qualifier, measure, year, period)
+            values = [x for x in _VALUE.finditer(norm, e) if x.group("v1") and (x.group("unit") or x.group("u1"))]
+            for metric, x in zip(pair, values, strict=False):
+                value, high, unit, qualifier, measure = _row(x, metric, norm[e:], norm[:s])
+                add(metric, cstart + s, cstart + x.end(), value, high, unit, qualifier, measure, year, period)
         paired = _pairs(norm, metrics)
         hits = [h for h in _metric_hits(norm, metrics) if not any(ps <= h[0] < pe for ps, pe, _ in paired)]
         for i, (s, e, metric) in enumerate(hits):

@@ -264,7 +264,7 @@ def _table_sources(path: Path, max_bytes: int) -> Iterator[SourceDocument]:
             yield SourceDocument(path, first.text, first.sha256, path.stem, dict(first.fields))
             return
         empty = []
-        for row in itertools.chain((first, second), rows):
+        for row in itertools.chain((first,) if second is None else (first, second), rows):
             doc_id = f"{path.stem}-r{row.row}"
             if not row.text.strip():
                 empty.append(row.row)
@@ -285,7 +285,7 @@ def _ranges(rows: list[int]) -> str:
     """'2, 5-9, 12' for a sorted list of row numbers."""
     out: list[str] = []
     start = prev = rows[0]
-    for r in rows[1:] + [None]:  # type: ignore[list-item]
+    for r in [*rows[1:], None]:
         if r is not None and r == prev + 1:
             prev = r
             continue
