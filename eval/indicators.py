@@ -103,6 +103,9 @@ def score_aggregate(bot: Any, items: Sequence[dict[str, Any]]) -> dict[str, Any]
     for item in items:
         ans = bot.answer(item["question"])
         cited = [c.doc_id for c in ans.citations]
+        if item.get("reports_in_scope"):  # the question ranges over the labelled reports only
+            scope = set(item["reports_in_scope"])
+            cited = [c for c in cited if c in scope]
         want = [e["report"] for e in item["expected"]]
         values_ok = all(fold(str(e["value"])) in fold(ans.text) for e in item["expected"] if e.get("value"))
         exact = set(cited) == set(want) and values_ok

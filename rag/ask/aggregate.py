@@ -45,6 +45,7 @@ class AggregateAsk:
     ascending: bool = False
     measure: str = ""           # growth | level | '' (either: a report's growth figure when it has one)
     qualifier: str = ""
+    multi_year: bool = False    # the question asks about five-year goals or averages
 
 
 def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk | None:
@@ -78,8 +79,9 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     tier_m = _TIER_ASKED.search(text)
     tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
     measure = "level" if _LEVEL_ASKED.search(text) else "growth" if (_GROWTH_ASKED.search(text) or th) else ""
+    many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", text))
     return AggregateAsk(mode, metrics[0].name, kind, list(query.value_years or query.years),
-                        query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier)
+                        query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier, many)
 
 
 def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[str, Any]]:
@@ -94,6 +96,8 @@ def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[
             continue
         if ask.doc_ids is not None and r["doc_id"] not in ask.doc_ids:
             continue
+        if "-" in str(r.get("period")) and not ask.multi_year:
+            continue  # a five-year goal is no year's target unless the question asks for one
         out.append(r)
     return out
 
@@ -111,12 +115,25 @@ def _passes(r: dict[str, Any], ask: AggregateAsk) -> bool:
     return {">": v > t, ">=": v >= t, "<": v < t, "<=": v <= t}.get(ask.op, True)
 
 
+# Units to one scale per quantity, so a ranking compares like with like (4万亿元 above 2770亿元).
+_SCALE = {"万亿元": 1e4, "亿元": 1.0, "万元": 1e-4, "元": 1e-8, "亿美元": 1.0, "万美元": 1e-4, "万人": 1e4, "人": 1.0,
+          "亿斤": 1.0, "万吨": 0.2, "吨": 0.00002}
+_QUALIFIER_ORDER = {"以上": 2, "力争": 1.5, "": 1, "range": 1, "左右": 0.5, "以内": 0}
+
+
+def _rank_key(r: dict[str, Any]) -> tuple[float, float]:
+    """Order rows by value on a common scale; at a tie, 以上 before an exact figure before 左右 before 以内."""
+    value = float(r["value"]) * _SCALE.get(str(r.get("unit") or ""), 1.0)
+    return value, _QUALIFIER_ORDER.get(str(r.get("qualifier") or ""), 1)
+
+
 def _value_text(r: dict[str, Any]) -> str:
-    """The value as the report writes it: its quote from the number on."""
+    """The value as the report writes it: its quote from the number on (not a digit of a name like M2)."""
     quote = str(r["quote"])
     if r.get("value") is None:
         return quote
-    m = re.search(r"力争|\d", quote)
+    number = f"{abs(float(r['value'])):g}"
+    m = re.search(rf"(?:力争|争取)?\s*{re.escape(number)}", quote) or re.search(r"力争|(?<![A-Za-z])\d", quote)
     return quote[m.start():] if m else quote
 
 
@@ -140,8 +157,7 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
         stated = [r for r in chosen if (r["doc_id"], r.get("year")) in best and (r["measure"] == best[(r["doc_id"], r.get("year"))]["measure"])]
     qualifying = [r for r in stated if _passes(r, ask)]
     if ask.mode == "rank":
-        qualifying = sorted((r for r in qualifying if r.get("value") is not None),
-                            key=lambda r: (r["value"], r.get("value_high") or r["value"]), reverse=not ask.ascending)
+        qualifying = sorted((r for r in qualifying if r.get("value") is not None), key=_rank_key, reverse=not ask.ascending)
     else:
         qualifying.sort(key=lambda r: (r.get("year") or 0, r["region"]))
     by_id = {r.doc_id: r for r in considered}
@@ -162,7 +178,8 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
         return Answer(f"资料中没有找到{years}可比较的报告。", False, [], question, "no report in scope")
     text = head + ("：" + "；".join(parts) + "。" if parts else "，没有符合条件的报告。")
     if no_value:
-        text += f"未写明{ask.metric}{kind_word}的：{'、'.join(r.region or r.doc_id for r in no_value)}。"
+        named = [(r.region or r.doc_id) + (f"（{getattr(r, key_year)}年）" if len(ask.years) != 1 else "") for r in no_value]
+        text += f"未写明{ask.metric}{kind_word}的：{'、'.join(named)}。"
     ans = Answer(text, bool(parts) or ask.mode == "count", cites, question, "" if parts else "no qualifying report")
     ans.table = table
     return ans
