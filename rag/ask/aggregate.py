@@ -19,7 +19,7 @@ __all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
 
 _RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|从多到少|从少到多|由多到少|由少到多|排名|排序|排行|最高|最低|最快|最慢|最多|最少|谁高|谁低")
 _ASC = re.compile(r"从低到高|由低到高|从少到多|由少到多|最低|最慢|最少|谁低")
-_PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|这几年|分别")
+_PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|这几年")
 _GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨幅|涨|%|百分")
 _LEVEL_ASKED = re.compile(r"总量|规模|多少亿|多少万|总额是多少|达到多少")
 _COUNT = re.compile(r"几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
@@ -60,8 +60,9 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     per_year = bool(_PER_YEAR.search(text)) and len(query.region_docs) == 1
     if not (many_regions or many_years or per_year or (cue and len(query.region_docs) != 1)):
         return None
-    if len(query.region_docs) in (2, 3) and not (_RANK.search(text) or _COUNT.search(text) or _THRESHOLD.search(text)):
-        return None  # "A和B…各多少": a fact per region, which the passages answer region by region
+    few = len(query.region_docs) in (2, 3) or (len(query.region_docs) <= 1 and len(query.years) in (2, 3) and not per_year)
+    if few and not (_RANK.search(text) or _COUNT.search(text) or _THRESHOLD.search(text)):
+        return None  # "A和B…各多少", "21年和23年…各多少": a fact each, which the passages answer one by one
     th = _THRESHOLD.search(text)
     mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text) or re.search(r"有几|几年|几份", text)
             else "filter" if th else "list")

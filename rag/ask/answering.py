@@ -205,6 +205,11 @@ class ExtractiveAnswerer:
             if header is None:
                 continue
             span = _meta_span(header, query.meta_field)
+            if span is None:  # stated outside the header (a caption in the body): the passage that holds it
+                held = next(((p, sp) for p in group.passages if p.doc_id == header.doc_id
+                             and (sp := _meta_span(p, query.meta_field)) is not None), None)
+                if held:
+                    header, span = held
             if span is None:
                 unstated.append(header.report or header.doc_id)
                 continue

@@ -109,9 +109,17 @@ class Retriever:
         return groups
 
     def _headers(self, doc_ids: Sequence[str]) -> list[Passage]:
-        """The header passage of each report, for who/when questions."""
-        return [self.passage(cid, None) for cid in self.index.chunk_ids_of(doc_ids)
-                if self.index.chunks[cid].metadata.get("kind") == "header"]
+        """The header passage of each report, for who/when questions, and any passage holding a header field
+        the report states elsewhere (a photo caption in the body: "国务院总理李克强作政府工作报告")."""
+        out = []
+        for cid in self.index.chunk_ids_of(doc_ids):
+            m = self.index.chunks[cid].metadata
+            doc = self.index.documents.get(str(m.get("doc_id")))
+            spans = (doc.meta.get("spans") or {}).values() if doc else []
+            holds = any(int(m.get("start", 0)) <= sp[0] and sp[1] <= int(m.get("end", 0)) for sp in spans)
+            if m.get("kind") == "header" or holds:
+                out.append(self.passage(cid, None))
+        return out
 
     def passage(self, chunk_id: str, score: float | None) -> Passage:
         """Turn a stored chunk into a passage."""
