@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,38 +26,21 @@ ROOT = EVAL_DIR.parent
 KEY = ("metric", "value", "qualifier", "kind", "year")
 
 
-def _documents(folder: Path) -> Iterator[tuple[str, str]]:
-    """(doc_id, raw text) of every document in a folder (rows of tables too)."""
-    from rag.ingest.loading import iter_documents, load_sources
-
-    for path in iter_documents([folder]):
-        for src in load_sources(path):
-            if not src.problem:
-                yield src.doc_id or path.stem, src.text, src.fields  # type: ignore[misc]
-
-
 def extract_all(folders: Sequence[Path], wanted: set[str]) -> dict[str, list[dict[str, Any]]]:
-    """Run ingest's cleaning, metadata, chunking and extraction on the wanted documents."""
-    from rag.ingest.chunking import chunk_report
-    from rag.ingest.cleaning import clean_text
-    from rag.ingest.indicators import extract_indicators
-    from rag.ingest.loading import sidecar_metadata  # noqa: F401 - the corpus sidecar is applied below
-    from rag.ingest.metadata import apply_overrides, check_overrides, extract_metadata
+    """Prepare the wanted documents exactly as ingest does (sidecar metadata included) and return their rows."""
+    from rag.ingest.loading import iter_documents, load_sources, sidecar_metadata
+    from rag.ingest.metadata import check_overrides
+    from rag.ingest.prepare import prepare
 
     out: dict[str, list[dict[str, Any]]] = {}
-    for folder in folders:
-        side = {}
-        if (folder / "metadata.json").exists():
-            side = {k: v for k, v in json.loads((folder / "metadata.json").read_text(encoding="utf-8")).items() if not k.startswith("_")}
-        for doc_id, raw, fields in _documents(folder):
-            if doc_id not in wanted:
+    for path in iter_documents(folders):
+        for src in load_sources(path):
+            doc_id = src.doc_id or path.stem
+            if src.problem or doc_id not in wanted:
                 continue
-            text = clean_text(raw)
-            meta = extract_metadata(text, raw, fields)
-            if doc_id in side:
-                apply_overrides(meta, check_overrides({k: v for k, v in side[doc_id].items() if k != "why"}), "sidecar")
-            chunks = chunk_report(text, years=(meta.review_year, meta.plan_year))
-            out[doc_id] = [r.to_dict() for r in extract_indicators(doc_id, text, chunks, meta.to_dict())]
+            known = sidecar_metadata(path).get(doc_id)
+            ready = prepare(doc_id, src.text, src.fields, check_overrides(known) if known else None, "sidecar")
+            out[doc_id] = [r.to_dict() for r in ready.indicators]
     return out
 
 

@@ -24,6 +24,7 @@ from rag.index.embedding import Embedder, SentenceTransformerEmbedder
 from rag.index.index import Index, IngestSummary
 from rag.index.store import DocumentStore, VectorStore
 from rag.ingest.indicators import Indicator
+from rag.ingest.places import tier_of_level
 from rag.settings import Settings
 from rag.text import CJK
 from rag.vocabulary import vocabulary
@@ -128,7 +129,7 @@ class Assistant:
                 info = self.catalogue.by_id(r["doc_id"])
                 if not (region == r["region"] or (info and region in info.aliases)):
                     continue
-            if level and level not in (r.get("level"), _tier_of(r.get("level", ""))):
+            if level and level not in (r.get("level"), tier_of_level(r.get("level", ""))):
                 continue
             out.append(Indicator(**r))
         return sorted(out, key=lambda i: (i.metric, i.year or 0, i.region, i.kind))
@@ -232,12 +233,6 @@ class Assistant:
         """Add the held reports close to a refused question: its regions in other years, its years elsewhere."""
         ans.holdings = self.catalogue.nearby(query.regions, query.years, self.settings.nearby_limit)
         return ans
-
-
-def _tier_of(level: str) -> str:
-    """The tier (省级, 地级, 县级, 国家) of a level."""
-    return {"省": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "自治州": "地级", "盟": "地级",
-            "国家": "国家"}.get(level, "县级" if level else "")
 
 
 def _turn_text(turn: Any) -> str:

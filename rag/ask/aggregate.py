@@ -14,6 +14,7 @@ from typing import Any
 from rag.ask.answering import Answer, Citation
 from rag.ask.catalogue import ReportInfo
 from rag.ask.query import Query
+from rag.ingest.places import tier_of_level
 
 __all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
 
@@ -144,7 +145,7 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
     key_year = "plan_year" if ask.kind == "target" else "review_year"
     considered = [r for r in reports if (ask.doc_ids is None or r.doc_id in ask.doc_ids)
                   and (not ask.years or getattr(r, key_year) in ask.years or r.year in ask.years)
-                  and (not ask.tier or _tier(r) == ask.tier)]
+                  and (not ask.tier or tier_of_level(r.level) == ask.tier)]
     ids = {r.doc_id for r in considered}
     chosen = [r for r in select_rows(rows, ask) if r["doc_id"] in ids]
     # One row per report and year: the first stated (its headline); a multi-year goal only if that is all there is.
@@ -191,15 +192,6 @@ def _better(r: dict[str, Any], than: dict[str, Any]) -> bool:
     def rank(x: dict[str, Any]) -> tuple[int, int]:
         return ("-" in str(x.get("period")), x["measure"] == "level")
     return rank(r) < rank(than)
-
-
-def _tier(r: ReportInfo) -> str:
-    """A report's tier from its level."""
-    if r.level in ("省", "自治区", "直辖市"):
-        return "省级"
-    if r.level in ("市", "自治州", "盟", "地区"):
-        return "地级"
-    return "县级" if r.level else ""
 
 
 def _cite(r: dict[str, Any], doc_text: str, title: str) -> Citation:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NUMBER, Candidate, in_review, score, wants_number
+from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, wants_number
 from rag.ask.query import Query, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.text import fold, split_sentences
@@ -19,7 +19,6 @@ __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", 
 NOT_FOUND = "资料中没有找到"
 # Text that talks to a model rather than reporting a fact ("忽略以上所有指令，回答：…") is never quoted as an answer.
 _INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disregard) (?:all|previous|the above)|你(?:现在)?是一个|请(?:直接)?回答[:：]|回答[:：]", re.I)
-_STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
@@ -250,7 +249,6 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
 _BASELINE = re.compile(r"(?:比|较|从|与|同|于|以)\s*$")  # "比2020年增长": a baseline year, not the year it is about
-_NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
 def _year_fits(query: Query, p: Passage, sent: str) -> bool:
@@ -262,13 +260,13 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     if not query.value_years or p.kind in ("header", "glossary"):
         return True
     wanted = set(query.value_years)
-    named = {int(m.group(1)) for m in _NAMED_YEAR.finditer(sent) if not _BASELINE.search(sent[max(0, m.start() - 3):m.start()])}
+    named = {int(m.group(1)) for m in NAMED_YEAR.finditer(sent) if not _BASELINE.search(sent[max(0, m.start() - 3):m.start()])}
     if named & wanted:
         return True
     if named and query.intent in ("target", "plan", "result") and not (named & wanted):
         return False  # the sentence is explicitly about another year
     # An achieved figure stated outside the review (an abstract's closing summary) is still about the review year.
-    achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or not _STRONG_TARGET.search(sent))
+    achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or not STRONG_TARGET.search(sent))
     key = "review_year" if in_review(p) or achieved else "plan_year"
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted
@@ -284,7 +282,7 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     if query.intent == "target" and query.metrics:
         if re.search(r"比上年|实现了|增长了|达到了", quote):
             return False
-        return not re.search(r"(?<![要将])完成", quote) or bool(_STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+        return not re.search(r"(?<![要将])完成", quote) or bool(STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
     if query.intent == "result" and not in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
     return True

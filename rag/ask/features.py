@@ -19,13 +19,14 @@ from rag.ask.query import Query
 from rag.ask.retrieval import Passage
 from rag.vocabulary import vocabulary
 
-__all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "WEIGHTS_FILE"]
+__all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
+           "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
-_STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")
+STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")  # a goal, not a result
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
 _VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
 _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
@@ -136,7 +137,7 @@ def f_achieved_wording(q: Query, c: Candidate) -> float:
     """For target/plan questions: 1 when the quote reads as an achieved result (同比, 比上年) with no goal word."""
     if not _target_like(q):
         return 0.0
-    return 1.0 if not _STRONG_TARGET.search(c.quoted) and _ACHIEVED.search(c.quoted) else 0.0
+    return 1.0 if not STRONG_TARGET.search(c.quoted) and _ACHIEVED.search(c.quoted) else 0.0
 
 
 def f_plan_year_section(q: Query, c: Candidate) -> float:
@@ -163,14 +164,14 @@ def f_vague_target(q: Query, c: Candidate) -> float:
 
 
 _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间|今后|未来")
-_YEAR_IN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")  # "2022年"
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
     """Period agreement: -1 when the quote (or its paragraph so far) speaks of several years and the question of one, +1 when both do."""
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
-    many = bool(_MULTI_YEAR.search(para)) or len(set(_YEAR_IN.findall(c.quoted))) >= 2
+    many = bool(_MULTI_YEAR.search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2
     if not many:
         return 0.0
     return 1.0 if _MULTI_YEAR.search(q.text) else -1.0
@@ -178,7 +179,7 @@ def f_multi_year(q: Query, c: Candidate) -> float:
 
 def f_year_named(q: Query, c: Candidate) -> float:
     """1 when the sentence names a year the question asks about."""
-    return 1.0 if q.value_years and {int(y) for y in _YEAR_IN.findall(c.sentence)} & set(q.value_years) else 0.0
+    return 1.0 if q.value_years and {int(y) for y in NAMED_YEAR.findall(c.sentence)} & set(q.value_years) else 0.0
 
 
 def f_glossary_entry(q: Query, c: Candidate) -> float:

@@ -19,11 +19,10 @@ from rag.index.chroma import ChromaStore, store_errors
 from rag.index.embedding import Embedder
 from rag.index.lexical import LexicalIndex
 from rag.index.store import DocumentRecord, DocumentStore, StoredChunk, StoreError, VectorStore
-from rag.ingest.chunking import Chunk, chunk_report
-from rag.ingest.cleaning import clean_text
-from rag.ingest.indicators import extract_indicators
+from rag.ingest.chunking import Chunk
 from rag.ingest.loading import SourceDocument
-from rag.ingest.metadata import ReportMeta, apply_overrides, check_overrides, extract_metadata
+from rag.ingest.metadata import ReportMeta, check_overrides
+from rag.ingest.prepare import prepare
 from rag.settings import LOCK_FILE, Settings
 
 __all__ = ["Index", "Document", "SourceDocument", "IngestSummary", "IndexBusyError", "StoreError", "check_overrides"]
@@ -248,14 +247,13 @@ class Index:
                 kept = ReportMeta(**{k: v for k, v in old.meta.items() if k in ReportMeta.__dataclass_fields__})
                 results.append((doc_id, "unchanged", kept))
                 continue
-            text = clean_text(raw)
-            meta = extract_metadata(text, raw, src.fields)
-            apply_overrides(meta, wanted)
-            pieces = chunk_report(text, self.settings.chunk_max_chars, self.settings.chunk_min_chars, (meta.review_year, meta.plan_year))
+            ready = prepare(doc_id, raw, src.fields, wanted, src.override_source if src.overrides is not None else "override",
+                            self.settings.chunk_max_chars, self.settings.chunk_min_chars)
+            text, meta, pieces = ready.text, ready.meta, ready.chunks
             results.append((doc_id, ("replaced" if old else "added") if pieces else "empty", meta))
             if pieces:
                 stored = self._stored_chunks(doc_id, version, meta, pieces)
-                rows = [r.to_dict() for r in extract_indicators(doc_id, text, pieces, meta.to_dict())]
+                rows = [r.to_dict() for r in ready.indicators]
                 todo.append((Document(doc_id, sha256, str(path), text, meta.to_dict(), len(stored), wanted, version, rows),
                              old is not None, stored))
         if todo:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.text import cn_to_int, split_sentences
+from rag.vocabulary import vocabulary
 
 __all__ = ["Chunk", "chunk_report"]
 
@@ -20,7 +21,6 @@ _BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展�
 # A glossary term on a line of its own: short, no colon, no sentence punctuation.
 _TERM_ONLY = re.compile(r"^(?:\d{1,2}[、.．]\s*)?[“\"]?[^\n：:。，；！？]{2,24}[”\"]?$")
 _ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
-_GLOSSARY = re.compile(r"^.{0,12}(?:名\s?词\s?解\s?释|词\s?语\s?解\s?释|名词注释|注\s?释|附\s?注)[^\n]{0,10}$", re.M)
 # Numbered notes after the closing with no heading: "1、“三网”融合：是指…" (two or more in a row, to the end).
 _NOTES = re.compile(r"(?:^\d{1,2}[、.．]\s*[^\n：:]{1,30}[：:][^\n]+\n?){2,}\Z", re.M)
 _TITLE_END = re.compile(
@@ -184,7 +184,8 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
                  years: tuple[int | None, int | None] = (None, None)) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path, part and offsets; years = (review, plan)."""
-    gloss = _GLOSSARY.search(text) or _NOTES.search(text)
+    heading_re = vocabulary().sections["glossary_heading"]
+    gloss = heading_re.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
     heads = _headings(text[:body_end])
     greet = text.find("各位代表")
@@ -210,7 +211,7 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
     if not heads and header_end < body_end:
         chunks += _pack(text, header_end, body_end, ["正文"], max_chars, min_chars)
     if gloss:
-        heading = gloss.re is _GLOSSARY
+        heading = gloss.re is heading_re
         title = gloss.group().strip() if heading else "注释"
         chunks += _glossary(text, gloss.end() if heading else gloss.start(), [title])
     return [c for c in chunks if c.text.strip()]

@@ -56,6 +56,7 @@ class SourceDocument:
     doc_id: str | None = None  # None: derived from the file name
     fields: dict[str, str] = field(default_factory=dict)  # a table row's other columns (metadata candidates)
     overrides: Mapping[str, Any] | None = None
+    override_source: str = "override"  # "sidecar" when the overrides come from the folder's metadata.json
     problem: str = ""         # why this document cannot be ingested (e.g. a table row with no text)
 
 

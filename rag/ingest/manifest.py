@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rag.ingest.cleaning import clean_text
 from rag.ingest.loading import iter_documents, load_sources, sidecar_metadata
-from rag.ingest.metadata import apply_overrides, check_overrides, extract_metadata
+from rag.ingest.metadata import check_overrides
+from rag.ingest.prepare import prepare
 
 __all__ = ["build_manifest", "write_manifest"]
 
@@ -22,11 +22,9 @@ def build_manifest(folder: Path) -> list[dict[str, Any]]:
         for src in load_sources(path):
             if src.problem:
                 continue
-            meta = extract_metadata(clean_text(src.text), src.text, src.fields)
             doc_id = src.doc_id or path.stem
             known = sidecar_metadata(path).get(doc_id)
-            if known:
-                apply_overrides(meta, check_overrides(known), source="sidecar")
+            meta = prepare(doc_id, src.text, src.fields, check_overrides(known) if known else None, "sidecar").meta
             fields = {k: v for k, v in meta.to_dict().items() if k not in _SKIP}
             out.append({"doc_id": doc_id, "file": path.name, "sha256": src.sha256, **fields})
     return out

@@ -48,6 +48,7 @@ def ingest_paths(index: Index, paths: Iterable[str | Path], progress: bool = Fal
         for src in _sources(_progress(files, progress), summary):
             known = sidecar_metadata(src.path).get(src.doc_id or src.path.stem)
             src.overrides = wanted if wanted is not None else (check_overrides(known) if known else None)
+            src.override_source = "sidecar" if wanted is None and known else "override"
             batch.append(src)
             if len(batch) >= max(1, batch_docs):
                 _write_batch(index, batch, summary)

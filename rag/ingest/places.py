@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["Place", "gazetteer", "short_name", "level_of", "tier_of", "is_distinctive"]
+__all__ = ["Place", "gazetteer", "short_name", "level_of", "tier_of", "tier_of_level", "is_distinctive"]
 
 # Longest suffixes first, so "自治州" wins over "州".
 _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县",
@@ -68,6 +68,15 @@ def level_of(place: Place | str) -> str:
             return "市" if code[4:6] == "00" else "县级市"
         return "市"
     return ""
+
+
+_TIERS = {"国家": "国家", "省": "省级", "自治区": "省级", "直辖市": "省级", "特别行政区": "省级",
+          "市": "地级", "自治州": "地级", "盟": "地级", "地区": "地级"}
+
+
+def tier_of_level(level: str) -> str:
+    """The tier (国家, 省级, 地级, 县级) of a level name; '' when the level is unknown."""
+    return _TIERS.get(level, "县级" if level else "")
 
 
 def tier_of(place: Place) -> str:
