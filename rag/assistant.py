@@ -147,9 +147,11 @@ class Assistant:
         `overrides` sets metadata fields (e.g. {"region": "运城市"}) on every document ingested; they stick
         to a document until it is ingested with other overrides. Raises IndexBusyError during another ingest.
         """
+        from rag.index.index import write_lock
         from rag.ingest.pipeline import ingest_paths
 
-        with self._guard:
+        # The lock is taken before the store is opened: a second ingest leaves without touching it.
+        with self._guard, write_lock(self.settings.index_dir):
             summary = ingest_paths(self.index, paths, progress, overrides, batch_docs or self.settings.batch_docs)
             if summary.changed:
                 self._reload()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rag.settings import LOCK_FILE, Settings, set_runtime_env
+from rag.settings import LOCK_FILE, OPEN_LOCK_FILE, Settings, set_runtime_env
 
 __all__ = ["main"]
 
@@ -67,22 +67,12 @@ def _clear_index_dir(index_dir: Path) -> None:
     """Delete an index folder's contents, holding its ingest lock so a running ingest is not cut from under."""
     import shutil
 
-    from filelock import FileLock, Timeout
+    from rag.index.index import write_lock
 
-    from rag import IndexBusyError
-
-    index_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(index_dir / LOCK_FILE))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        raise IndexBusyError(f"another ingest is writing to {index_dir}; wait for it to finish before --rebuild") from None
-    try:
+    with write_lock(index_dir, then="run --rebuild again"):
         for child in index_dir.iterdir():
-            if child.name != LOCK_FILE:
+            if child.name not in (LOCK_FILE, OPEN_LOCK_FILE):
                 shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-    finally:
-        lock.release()
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Settings", "DEFAULT_MODEL_DIR", "data_home", "runtime_env", "set_runtime_env", "LOCK_FILE"]
+__all__ = ["Settings", "DEFAULT_MODEL_DIR", "data_home", "runtime_env", "set_runtime_env", "LOCK_FILE", "OPEN_LOCK_FILE"]
 
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent
 LOCK_FILE = ".ingest.lock"  # inside the index folder: one writer at a time
+OPEN_LOCK_FILE = ".open.lock"  # held only while a process opens (and may create) the embedded store
+OPEN_WAIT_S = 120.0  # how long an opener waits for another process to finish creating the store
 
 
 def _in_checkout() -> bool:

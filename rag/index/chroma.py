@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from rag.index.store import DocumentRecord, StoredChunk, StoreError
-from rag.settings import Settings
+from rag.settings import OPEN_LOCK_FILE, OPEN_WAIT_S, Settings
 
 __all__ = ["ChromaStore", "ChromaDocumentStore", "store_errors", "auth_headers"]
 
@@ -42,6 +42,19 @@ def store_errors(settings: Settings, doing: str = "open") -> Iterator[None]:
         raise StoreError(f"cannot {doing} {_where(settings)}: {reason}. {fix}") from err
 
 
+@contextmanager
+def _opening(settings: Settings) -> Iterator[None]:
+    """Let one process at a time open (and maybe create) an embedded store: two creating one SQLite schema clash."""
+    if settings.uses_server:
+        yield
+        return
+    from filelock import FileLock
+
+    Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
+    with FileLock(str(Path(settings.index_dir) / OPEN_LOCK_FILE), timeout=OPEN_WAIT_S):
+        yield
+
+
 class ChromaStore:
     """A Chroma collection, written through llama-index's ChromaVectorStore; never uses Chroma's embedding function.
 
@@ -69,7 +82,7 @@ class ChromaStore:
         """Open the embedded store under index_dir, or the Chroma server the settings name."""
         import chromadb
 
-        with store_errors(settings):
+        with store_errors(settings), _opening(settings):
             if settings.uses_server:
                 client = chromadb.HttpClient(host=str(settings.chroma_host), port=settings.chroma_port,
                                              headers=auth_headers(settings.chroma_token))
@@ -84,7 +97,7 @@ class ChromaStore:
 
     def documents(self, suffix: str = "-docs") -> ChromaDocumentStore:
         """The document store beside this collection: one record per document (its text and metadata)."""
-        with store_errors(self.settings):
+        with store_errors(self.settings), _opening(self.settings):
             coll = self.client.get_or_create_collection(self.collection.name + suffix, embedding_function=None)
         return ChromaDocumentStore(coll, self)
 

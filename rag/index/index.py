@@ -38,6 +38,26 @@ class IndexBusyError(RuntimeError):
     """Another process is writing to the index."""
 
 
+def ingest_lock(index_dir: str | Path) -> FileLock:
+    """The index folder's write lock: one object per folder in a process, so a holder may take it again."""
+    Path(index_dir).mkdir(parents=True, exist_ok=True)
+    return FileLock(str(Path(index_dir) / LOCK_FILE), is_singleton=True)
+
+
+@contextmanager
+def write_lock(index_dir: str | Path, then: str = "try again") -> Iterator[None]:
+    """Hold the index folder's write lock, or raise IndexBusyError at once if another process holds it."""
+    lock = ingest_lock(index_dir)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        raise IndexBusyError(f"another ingest is writing to {index_dir}; wait for it to finish and {then}") from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _version(sha256: str, overrides: Mapping[str, Any]) -> str:
     """Identify what was indexed: the file's hash, mixed with the metadata overrides when there are any."""
     if not overrides:
@@ -106,7 +126,7 @@ class Index:
         self.settings = settings
         self.embedder = embedder
         Path(settings.index_dir).mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(Path(settings.index_dir) / LOCK_FILE))
+        self._lock = ingest_lock(settings.index_dir)
         if store is None:
             chroma = ChromaStore.from_settings(settings)
             store, docs = chroma, docs or chroma.documents(_DOCS_SUFFIX)
@@ -183,18 +203,10 @@ class Index:
     @contextmanager
     def writing(self) -> Iterator[None]:
         """Hold the index's write lock (IndexBusyError if another ingest holds it), reloading if others wrote."""
-        try:
-            self._lock.acquire(timeout=0)
-        except Timeout:
-            raise IndexBusyError(
-                f"another ingest is writing to {self.settings.index_dir}; wait for it to finish and try again"
-            ) from None
-        try:
+        with write_lock(self.settings.index_dir):
             if self._versions() != {d.doc_id: d.version for d in self.documents.values()}:
                 self.refresh()  # another process wrote since this index was opened
             yield
-        finally:
-            self._lock.release()
 
     def _save_lexical(self, lex: LexicalIndex) -> None:
         """Save the lexical index; its fingerprint goes first so a save cut short is never loaded."""
