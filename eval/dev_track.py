@@ -27,7 +27,7 @@ __all__ = ["main", "run_track", "open_dev_assistant", "GOLD_FILES", "summarise"]
 
 log = logging.getLogger("eval.dev_track")
 EVAL_DIR = Path(__file__).resolve().parent
-GOLD_FILES = [EVAL_DIR / "dev" / "gold_a.jsonl", EVAL_DIR / "dev" / "gold_b.jsonl"]
+GOLD_FILES = [EVAL_DIR / "dev" / f"gold_{part}.jsonl" for part in "abc"]
 _RATES = {"answer": "answer_ok", "citation": "citation_ok", "refusal": "refusal_ok", "overall": "correct",
           "hit@5": "hit5", "num-faith": "numbers_ok"}
 
@@ -148,13 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--cache", type=Path, default=EVAL_DIR / ".cache")
     p.add_argument("--split", choices=["tune", "test"], help="run one split only")
     p.add_argument("--title", default="Dev-reports track")
+    p.add_argument("--gold", type=Path, nargs="+", help="gold files to run (default: every eval/dev/gold_*.jsonl)")
     args = p.parse_args(list(argv) if argv is not None else None)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     reports = args.reports or Settings.from_env().dev_reports_dir
     if not Path(reports).is_dir():
         sys.stdout.write(f"dev-reports track skipped: {reports} is absent (set RAG_DEV_REPORTS to its folder)\n")
         return 0
-    gold = [g for f in GOLD_FILES for g in load_gold(f) if not args.split or g.get("split") == args.split]
+    gold = [g for f in (args.gold or GOLD_FILES) for g in load_gold(f) if not args.split or g.get("split") == args.split]
     res = run_track(Path(reports), gold, args.cache)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(res, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
