@@ -63,6 +63,9 @@ class Vocabulary:
     speaker_post: re.Pattern[str]
     cues: dict[str, re.Pattern[str]]
     filler: re.Pattern[str]
+    province_short: dict[str, str]  # 苏 → 江苏
+    province_short_re: re.Pattern[str] | None
+    filler_affixes: re.Pattern[str]  # particles jieba glues to a verb (建了, 要建)
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
     sections: dict[str, re.Pattern[str]]
@@ -90,6 +93,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
                               denominator_only=re.compile("|".join(denom), re.I) if denom else None,
                               indicator=bool(m.get("indicator", True)), indicator_words=tuple(m.get("indicator_words", ()))))
     scope, speaker, sections = data["scope"], data["speaker"], data["sections"]
+    short = data.get("province_short", {})
     cues = {k: re.compile(v) for k, v in data["cues"].items() if k != "why"}
     return Vocabulary(
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
@@ -100,6 +104,10 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]),
+        filler_affixes=re.compile(data["filler"]["affixes"]),
+        province_short={k: v for k, v in short.items() if len(k) == 1},
+        province_short_re=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}]{{1,3}}){short['after']}")
+        if short else None,
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
         sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
     )

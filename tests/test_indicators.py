@@ -46,6 +46,33 @@ def test_no_target_paragraph_no_target_rows():
     assert not [r for r in rows(HEAD.format(r="沧州市") + REVIEW) if r.kind == "target"]
 
 
+FIVE_YEAR_REVIEW = ("一、2022年工作回顾\n"
+                    "过去一年，全市地区生产总值增长4.8%，规上工业增加值增长7.4%，一般公共预算收入从16.2亿元增长到18.9亿元。\n"
+                    "抓好重点群体就业，城镇新增就业2166人，外贸出口企业26家，固定资产投资占全市75%。\n"
+                    "生态环境持续改善，PM2.5平均浓度下降5%。\n")
+
+
+def test_results_only_from_headline_paragraphs():
+    """The review's summary paragraph gives the results; a figure in passing in a later paragraph is no row."""
+    got = {(r.metric, r.value) for r in rows(HEAD.format(r="沧州市") + FIVE_YEAR_REVIEW + PLAN) if r.kind == "result"}
+    assert got == {("GDP", 4.8), ("规上工业增加值", 7.4), ("一般公共预算收入", 18.9)}
+
+
+def test_counts_shares_and_latin_names_are_no_values():
+    """家/个 are counts, 占全市75% a share, PM2.5 is not M2, even in a headline paragraph."""
+    review = "一、2022年工作回顾\n过去一年，地区生产总值增长4.8%，一般公共预算收入增长5%，外贸出口企业26家，固定资产投资占全市75%，PM2.5平均浓度下降5%。\n"
+    got = {r.metric for r in rows(HEAD.format(r="沧州市") + review + PLAN) if r.kind == "result"}
+    assert got == {"GDP", "一般公共预算收入"}
+
+
+def test_pairs_lists_and_over():
+    """城乡… with one figure is household income; 分别 gives each metric its own; 超 means 以上."""
+    plan = ("二、2023年工作安排\n今年经济社会发展的主要预期目标是：城乡居民人均可支配收入增长7%，"
+            "商品销售额、社会消费品零售总额分别增长6.2%和5.8%，城镇新增就业超1.5万人。\n")
+    got = {(r.metric, r.value, r.qualifier) for r in rows(HEAD.format(r="沧州市") + REVIEW + plan) if r.kind == "target"}
+    assert got == {("居民人均可支配收入", 7.0, ""), ("社会消费品零售总额", 5.8, ""), ("城镇新增就业", 1.5, "以上")}
+
+
 @pytest.fixture()
 def bot(tmp_path: Path) -> Assistant:
     """Three cities' 2023 reports on the fakes."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
+from rag.text import CJK_RE
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in"]
@@ -92,6 +93,34 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
     return found, spans
 
 
+def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, list[str]],
+                   spans: list[tuple[int, int]]) -> list[str]:
+    """Add provinces named by their one-character short name ("苏豫今年社零目标"); return those not held."""
+    voc = vocabulary()
+    if voc.province_short_re is None:
+        return []
+    unknown = []
+    for m in voc.province_short_re.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in spans):
+            continue
+        for i, ch in enumerate(m.group(1)):
+            full = voc.province_short[ch]
+            held = sorted({r.region for r in reports if r.region.startswith(full)})
+            spans.append((m.start() + i, m.start() + i + 1))
+            if not held:
+                unknown.append(full)
+            for region in held:
+                found[region] = [r.doc_id for r in reports if r.region == region]
+    return unknown
+
+
+def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """Replace the given spans by spaces, keeping offsets."""
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
 def _blank(text: str, words: Sequence[str]) -> str:
     """Replace words by spaces of the same length, keeping offsets."""
     for w in sorted(words, key=len, reverse=True):
@@ -142,13 +171,13 @@ def _on_word_boundary(spans: Sequence[tuple[int, int]], start: int, end: int) ->
 
 def term_groups(text: str) -> list[TermGroup]:
     """Key term groups in the question: known metrics, quoted terms, then remaining content words."""
-    from rag.index.lexical import tokenize_precise
 
     voc = vocabulary()
     groups: list[TermGroup] = []
     rest = text
     for metric in voc.metrics:
-        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if w in rest), None)
+        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if w in rest
+                    and (w not in metric.loose or not _compound(rest, w))), None)
         if hit:
             groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
             rest = rest.replace(hit, " ")
@@ -166,13 +195,48 @@ def term_groups(text: str) -> list[TermGroup]:
     for q in _QUOTED.findall(text):
         groups.append(TermGroup((q,)))
         rest = rest.replace(q, " ")
-    rest = voc.filler.sub(" ", _blank(rest, voc.filler_words))
     taken = {w for g in groups for w in (*g.words, *g.loose)}
-    for tok in tokenize_precise(rest):
-        if len(tok) >= 2 and tok not in taken and not re.fullmatch(r"\d+", tok):
+    for tok in _content_words(_blank(rest, voc.filler_words)):
+        if tok not in taken:
             groups.append(TermGroup((tok,)))
             taken.add(tok)
     return groups
+
+
+def _compound(text: str, word: str) -> bool:
+    """True when a vague metric word ends a longer noun (煤炭产量, 工业投资): that names another measure."""
+    from rag.index.lexical import word_spans
+
+    i = text.find(word)
+    before = [text[s:e] for s, e in word_spans(text[:i]) if e == i]
+    return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
+        and not vocabulary().filler.fullmatch(before[0])
+
+
+def _content_words(text: str) -> list[str]:
+    """The words left once question words go: whole jieba words only, so 上市 keeps its 上 and 提到 goes whole.
+
+    A run of single characters jieba could not join (a name it does not know: 屠呦呦) is kept as one word.
+    """
+    from rag.index.lexical import word_spans
+
+    voc = vocabulary()
+    filler = voc.filler
+    out: list[str] = []
+    run = ""
+    for s, e in [*word_spans(text), (len(text), len(text))]:
+        raw = text[s:e].strip().lower()
+        word = voc.filler_affixes.sub("", raw)
+        single = len(raw) == 1 and CJK_RE.fullmatch(word) is not None and not filler.fullmatch(word)
+        if single:
+            run += word
+            continue
+        if len(run) >= 2 and not filler.fullmatch(run):
+            out.append(run)
+        run = ""
+        if len(word) >= 2 and word not in voc.units_asked and not re.fullmatch(rf"(?:{filler.pattern})+|\d+", word):
+            out.append(word)
+    return out
 
 
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
@@ -221,7 +285,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         q.weights = [term_weight(g, idf) for g in q.terms]
         return q
     region_docs, spans = _match_regions(text, reports)
-    unknown = _unknown_regions(text, list(spans), {r.region for r in reports})
+    before = len(spans)
+    unknown = _short_regions(text, reports, region_docs, spans)
+    short_spans = spans[before:]
+    unknown += _unknown_regions(text, list(spans), {r.region for r in reports})
     years = years_in(text)
     report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
     value_years = [y for y in years if y not in report_years]
@@ -246,8 +313,9 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         if national and len(national) < len(candidates):
             candidates = national  # "2017年政府工作报告" with no place named: the State Council's
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
-    intent, meta_field = _intent(text, years, candidates)
-    terms = term_groups(_strip_places(text, reports))
+    # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
+    intent, meta_field = _intent(text, value_years if report_years else years, candidates)
+    terms = term_groups(_strip_places(_blank_spans(text, short_spans), reports))
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
               unknown_regions=unknown, years=years, value_years=value_years, intent=intent, meta_field=meta_field,

@@ -20,13 +20,14 @@ from rag.vocabulary import Metric, vocabulary
 __all__ = ["Indicator", "extract_indicators"]
 
 _NUM = r"\d+(?:\.\d+)?"
-_UNITS = r"个百分点|万亿元|亿元|万元|元|万人|人|万吨|吨|亿斤|万亩|亿美元|万美元|美元|万户|万套|套|家|个"
+# Units of the headline metrics. Counts of things (家, 个, 套, 户: "外贸出口企业26家", "迈上4个万亿元台阶") never are.
+_UNITS = r"个百分点|万亿元|亿元|万元|元|万人|人|万吨|吨|亿斤|万亩|万亿美元|亿美元|万美元|美元"
 _VALUE = re.compile(
-    rf"(?P<pre>力争|争取)?\s*(?P<verb>增长|增速|增幅|下降|降低|上涨|涨幅|提高|控制在|达到|达|完成|实现|突破|超过|高于|低于|不超过|为|稳定在|保持在|在)?"
-    rf"(?:幅度)?\s*(?P<v1>{_NUM})\s*(?P<u1>%|{_UNITS})?\s*(?:[-－—~～至到]\s*(?P<v2>{_NUM}))?\s*(?P<unit>%|{_UNITS})?\s*"
+    rf"(?P<pre>力争|争取)?\s*(?P<verb>增长|增速|增幅|下降|降低|上涨|涨幅|提高|控制在|达到|达|完成|实现|突破|超过|超|高于|低于|不超过|为|稳定在|保持在|在)?"
+    rf"(?:幅度)?\s*(?P<over>超过|超)?\s*(?P<v1>{_NUM})\s*(?P<u1>%|{_UNITS})?\s*(?:[-－—~～至到]\s*(?P<v2>{_NUM}))?\s*(?P<unit>%|{_UNITS})?\s*"
     rf"(?P<q>左右|以上|以内|以下|上下)?"
 )
-_QUALITATIVE = re.compile(r"与经济增长(?:基本)?同步|同步增长|保持(?:总体|基本)?稳定|稳定在合理区间|持续(?:改善|下降|提高)"
+_QUALITATIVE = re.compile(r"[与和]经济(?:增长|发展)(?:基本|保持|协调)?同步|同步增长|保持(?:总体|基本)?稳定|稳定在合理区间|持续(?:改善|下降|提高)"
                           r"|完成(?:国家|省|市)?下达(?:的)?(?:目标)?任务|高于全国|高于全省|稳居|平稳增长")
 _LOCAL_TARGET = re.compile(r"(?:增长|预期)?目标(?:为|是|拟定为)|预期增长|拟按|拟安排")
 _TARGET_CUE = re.compile(r"主要预期目标|预期目标|主要目标|发展目标|目标(?:是|为)|经济社会发展的?目标")
@@ -36,8 +37,17 @@ _FIVE_YEAR_PLAN = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三
 _MULTI = re.compile(r"年均|五年|累计|十[一二三四五]五|以来")
 # Clauses end at ，；。： — except before "同比增长…", which belongs to the figure before it.
 _CLAUSES = re.compile(r"(?<=[，；。：])(?!\s*(?:同比|比上年|较上年|按可比口径|可比)?(?:增长|下降))")
-_LIST_SEP = re.compile(r"[、和与及]")
+# Between two metrics listed together: a separator, with a few letters of wording around it ("外贸进出口总额").
+_LIST_GAP = re.compile(r"[^，。；：:\d%％]{0,3}(?:[、和与及]|以及)[^，。；：:\d%％]{0,3}")
+_HOUSEHOLD_INCOME = "居民人均可支配收入"
+_URBAN_RURAL = {"城镇居民人均可支配收入", "农村居民人均可支配收入"}
+_ASCII_WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9.]")
+_HEADLINE_METRICS = 3  # a review paragraph stating values for this many metrics is a headline paragraph
+_SUMMARY_ITEM_CHARS = 200  # a dash item this short is a line of a summary list, not a section of its own
 _RATE_METRICS = {"城镇调查失业率", "城镇登记失业率", "赤字率"}
+_SHARE = re.compile(r"占|比重|之比|比例")
+_SHARE_METRICS = {"研发经费投入"}
+_LEVEL_VERBS = {"达到", "达", "突破", "超过", "超"}
 _GROWTH_VERBS = {"增长", "增速", "增幅", "下降", "降低", "上涨", "涨幅", "提高"}
 
 
@@ -85,6 +95,8 @@ def _metric_hits(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int,
     for w, m in names:
         for hit in re.finditer(re.escape(w), clause):
             s, e = hit.span()
+            if _ASCII_WORD.search(clause[max(0, s - 1):s + 1] + " " + clause[e - 1:e + 1]):
+                continue  # "PM2.5" is not M2: a Latin name stands clear of the Latin letters and digits around it
             if any(s < fe and fs < e for fs, fe, _ in found):
                 continue
             if m.denominator_only and m.denominator_only.search(clause[max(0, s - 12):e + 8]):
@@ -94,14 +106,31 @@ def _metric_hits(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int,
 
 
 def _pairs(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, list[Metric]]]:
-    """Two metrics named at once whose values follow 分别 ("城乡居民收入分别增长7.6%、10.9%")."""
+    """Words naming two metrics at once ("城乡居民人均可支配收入": urban and rural), with their span."""
     by_name = {m.name: m for m in metrics}
-    out = []
-    for words, names in vocabulary().pairs.items():
+    out: list[tuple[int, int, list[Metric]]] = []
+    for words, names in sorted(vocabulary().pairs.items(), key=lambda x: -len(x[0])):
         for hit in re.finditer(re.escape(words), clause):
-            if "分别" in clause[hit.end():hit.end() + 12]:
+            if not any(s < hit.end() and hit.start() < e for s, e, _ in out):
                 out.append((hit.start(), hit.end(), [by_name[n] for n in names if n in by_name]))
     return out
+
+
+def _groups(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, list[Metric]]]:
+    """The metrics a clause names, those listed together ("A、B和C", a pair word) as one group, in order."""
+    paired = _pairs(clause, metrics)
+    items = sorted([(s, e, [m]) for s, e, m in _metric_hits(clause, metrics)
+                    if not any(ps <= s < pe for ps, pe, _ in paired)] + paired, key=lambda x: x[0])
+    groups: list[tuple[int, int, list[Metric]]] = []
+    for s, e, ms in items:
+        if groups and s == groups[-1][1] and groups[-1][2][-1:] == ms:  # "外贸" + "进出口总额": one name
+            groups[-1] = (groups[-1][0], e, groups[-1][2])
+        elif groups and _LIST_GAP.fullmatch(clause[groups[-1][1]:s]):
+            gs, _, gms = groups[-1]
+            groups[-1] = (gs, e, gms + ms)
+        else:
+            groups.append((s, e, ms))
+    return groups
 
 
 def _normalise(clause: str) -> str:
@@ -136,21 +165,13 @@ def _period(context: str, year: int | None) -> tuple[int | None, str]:
     return year, str(year) if year else ""
 
 
-def _position_in_list(clause: str, s: int, e: int) -> int | None:
-    """The metric's place in a list of names before 分别 ("A、B分别…"), or None when no such list holds it."""
-    k = clause.find("分别", e)
-    if k < 0 or k - e > 6 or "，" in clause[e:k]:
-        return None
-    head = clause[:k]
-    names = _LIST_SEP.split(head[max(head.rfind("，"), head.rfind("："), -1) + 1:])
-    if len(names) < 2:
-        return None
-    offset = max(head.rfind("，"), head.rfind("："), -1) + 1
-    for i, name in enumerate(names):
-        if offset <= s < offset + len(name) + 1:
-            return i
-        offset += len(name) + 1
-    return None
+def _place_in_list(clause: str, s: int, tail: str) -> int:
+    """How many names come before the metric in a list whose figures follow 分别 ("A、B分别…" → 1 for B), else 0."""
+    if not re.match(r"\S{0,3}分别", tail):
+        return 0
+    head = clause[:s]
+    head = head[max(head.rfind(c) for c in "，；。：") + 1:]
+    return len(re.findall(r"[、和与及]", head))
 
 
 def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[float, float | None, str, str, str]:
@@ -165,7 +186,7 @@ def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[floa
     q = v.group("q") or ""
     qualifier = "range" if high is not None else ("力争" if v.group("pre") or before.endswith(("力争", "争取")) else
                                                   {"以下": "以内", "上下": "左右"}.get(q, q))
-    if not q and verb in ("突破", "超过", "高于") and qualifier == "":
+    if not q and (verb in ("突破", "超过", "超", "高于") or v.group("over")) and qualifier == "":
         qualifier = "以上"
     if not q and verb in ("低于", "不超过", "控制在") and qualifier == "" and unit == "%":
         qualifier = "以内"
@@ -178,6 +199,43 @@ def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[floa
     return value, high, unit, qualifier, measure
 
 
+def _unit_of(v: re.Match[str]) -> str:
+    """The unit a value match carries ('' when none)."""
+    return v.group("unit") or v.group("u1") or ""
+
+
+def _to_value(tail: str, v: re.Match[str]) -> re.Match[str]:
+    """For "从2649.2亿元增长到3826.4亿元" the value reached, not the starting one."""
+    if re.search(r"[从由][^，；。\d]{0,8}(?:\d{4}年的?)?\s*$", tail[:v.start()]):
+        to = re.compile(rf"(?:增长|增加|提高|提升|下降|降低|减少)?(?:到|至)[^，；。]{{0,8}}?(?={_NUM})").search(tail, v.end())
+        if to and to.start() - v.end() <= 12:
+            nxt = next((x for x in _VALUE.finditer(tail, to.end()) if x.group("v1") and _unit_of(x)), None)
+            if nxt and nxt.start() - to.end() <= 8:  # "增长到2020年的3.62万亿元"
+                return nxt
+    return v
+
+
+def _listed_values(group: Sequence[Metric], tail: str, kind: str) -> list[tuple[Metric, re.Match[str], str]]:
+    """Values given in order for metrics listed together ("A、B分别增长6%、7%以内"), each with the list's qualifier.
+
+    The values count must fit the list (one each, or a level and a growth each); "均增长8%" gives all one value.
+    """
+    head = tail[:12]
+    values = [x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x)]
+    n = len(group)
+    if len(values) == 1 and re.search(r"(?<!年)均|都", head):  # "均增长8%", not "年均增长"
+        return [(m, values[0], "") for m in group]
+    if len(values) < n or (len(values) not in (n, 2 * n) and "分别" not in head):
+        return []
+    out = []
+    for block in range(min(2, len(values) // n)):
+        chunk = values[block * n:(block + 1) * n]
+        shared = next((x.group("q") for x in reversed(chunk) if x.group("q")), "") or ""
+        shared = {"以下": "以内", "上下": "左右"}.get(shared, shared)
+        out += [(m, x, "" if x.group("q") else shared) for m, x in zip(group, chunk, strict=True)]
+    return out
+
+
 def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str, doc_id: str,
              seen: set[tuple[str, str, str, str]], lead: str = "") -> list[Indicator]:
     """Indicator rows in text[start:end] (one paragraph or its target part), read clause by clause.
@@ -186,6 +244,7 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
     """
     out: list[Indicator] = []
     metrics = vocabulary().metrics
+    income = next((m for m in metrics if m.name == _HOUSEHOLD_INCOME), None)
     base_year = meta.get("plan_year") if kind == "target" else meta.get("review_year")
     pos = start
 
@@ -206,27 +265,38 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
         year, period = _period(context if kind == "target" else clause, base_year)
         if kind == "result" and _MULTI.search(clause) and base_year:
             period = f"{base_year - 4}-{base_year}"
-        for s, e, pair in _pairs(norm, metrics):
-            values = [x for x in _VALUE.finditer(norm, e) if x.group("v1") and (x.group("unit") or x.group("u1"))]
-            for metric, x in zip(pair, values, strict=False):
-                value, high, unit, qualifier, measure = _row(x, metric, norm[e:], norm[:s])
-                add(metric, cstart + s, cstart + x.end(), value, high, unit, qualifier, measure, year, period)
-        paired = _pairs(norm, metrics)
-        hits = [h for h in _metric_hits(norm, metrics) if not any(ps <= h[0] < pe for ps, pe, _ in paired)]
-        for i, (s, e, metric) in enumerate(hits):
-            stop = hits[i + 1][0] if i + 1 < len(hits) else len(norm)
+        groups = _groups(norm, metrics)
+        for i, (s, e, group) in enumerate(groups):
+            stop = groups[i + 1][0] if i + 1 < len(groups) else len(norm)
             tail = norm[e:stop]
-            v = _VALUE.search(tail)
-            nth = _position_in_list(norm, s, e)
-            if nth is not None:  # "商品销售额、社会消费品零售额分别增长6.2%和5.8%": the nth value after 分别
-                both = [x for x in _VALUE.finditer(norm, norm.find("分别", e)) if x.group("v1") and (x.group("unit") or x.group("u1"))]
-                if nth < len(both):
-                    value, high, unit, qualifier, measure = _row(both[nth], metric, tail, norm[:s])
-                    add(metric, cstart + s, cstart + both[nth].end(), value, high, unit, qualifier, measure, year, period)
-                continue
-            has_value = bool(v and v.group("v1") and (v.group("unit") or v.group("u1")) and v.start() <= 8)
+            if len(group) > 1:
+                listed = _listed_values(group, tail, kind)
+                for metric, x, shared in listed:
+                    value, high, unit, qualifier, measure = _row(x, metric, tail, norm[:s])
+                    add(metric, cstart + s, cstart + e + x.end(), value, high, unit, shared or qualifier, measure, year, period)
+                # "城乡居民人均可支配收入增长7%": one figure for urban and rural together is household income.
+                if listed or not (income and {m.name for m in group} == _URBAN_RURAL):
+                    continue
+                group = [income]
+            metric = group[0]
+            nth = _place_in_list(norm, s, tail)
+            # The metric's value: the first figure with a unit, next to the name or reached by a verb a little
+            # further on ("连续迈上4个万亿元台阶、达14.2万亿元").
+            v = next((x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x)), None)
+            if nth:  # "商品销售额、社会消费品零售额分别增长6.2%和5.8%": this metric's figure is the nth
+                later = [x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x)][nth:]
+                v = later[0] if later and re.match(r"\S{0,3}分别", tail) else None
+            has_value = bool(v and (v.start() <= 8 or (v.start() <= 16 and v.group("verb") in _LEVEL_VERBS
+                                                       and not re.search(r"[，；。]", tail[:v.start()]))
+                                 or (nth and v.start() <= 24)))
+            # "固定资产投资占全市75%", "进出口占比首次超50%", "占全县生产总值的26.8%": a share, not the metric's value
+            # (except research spending, whose headline figure is its share of GDP).
+            if v is not None and metric.name not in _SHARE_METRICS and (
+                    _SHARE.search(tail[:v.start()]) or re.search(r"占[^，；。\d]{0,6}$", norm[:s])):
+                has_value = False
             qualitative = None if has_value else _QUALITATIVE.search(tail[:24])
             if has_value and v is not None:
+                v = _to_value(tail, v)
                 value, high, unit, qualifier, measure = _row(v, metric, tail, norm[:s])
                 add(metric, cstart + s, cstart + e + v.end(), value, high, unit, qualifier, measure, year, period)
                 # "增长7%以上、力争8%": the stretch goal is a row of its own.
@@ -241,6 +311,59 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
                     add(metric, cstart + s, cstart + e + v.end() + g.end(), gv, None, "%", "", "growth", year, period)
             elif qualitative and kind == "target":
                 add(metric, cstart + s, cstart + e + qualitative.end(), None, None, "", "", "growth", year, period)
+        for s, e, group in groups:  # "城乡居民收入与经济增长同步": one qualitative row for household income
+            if len(group) > 1 and kind == "target" and _QUALITATIVE.match(norm[e:e + 24].lstrip("实际增长")):
+                income = next((m for m in metrics if m.name == _HOUSEHOLD_INCOME), None)
+                q = _QUALITATIVE.search(norm, e)
+                if income and q:
+                    add(income, cstart + s, cstart + q.end(), None, None, "", "", "growth", year, period)
+    return out
+
+
+def _review_paragraphs(text: str, chunks: Sequence[Chunk]) -> list[tuple[int, int, str]]:
+    """The review's paragraphs in order, (start, end, section): runs of adjacent review chunks split at line breaks."""
+    runs: list[list[Any]] = []
+    for c in sorted((c for c in chunks if c.kind == "body" and c.part == "review"), key=lambda c: c.start):
+        if runs and c.start <= runs[-1][1]:
+            runs[-1][1] = max(runs[-1][1], c.end)
+        else:
+            runs.append([c.start, c.end, " > ".join(c.section)])
+    out = []
+    for start, end, section in runs:
+        pos = start
+        for para in text[start:end].split("\n"):
+            if para.strip():
+                out.append((pos, pos + len(para), section))
+            pos += len(para) + 1
+    return out
+
+
+def _headline_paragraphs(text: str, chunks: Sequence[Chunk], meta: Any, doc_id: str) -> list[tuple[int, int, str]]:
+    """The review paragraphs whose figures are its headline results.
+
+    A review opens its account with a paragraph listing several headline metrics ("地区生产总值增长4.8%，规上工业
+    增加值增长7.4%，一般公共预算收入增长6%"), and a five-year review has a summary paragraph like it; the other
+    paragraphs each treat one field and give a metric in passing ("城镇新增就业2166人" among the jobs measures).
+    So: the first paragraph that states values for two metrics or more, and every paragraph that states three or more.
+    A text that has lost its line breaks (a whole report on one line) shows no paragraphs: all its review counts.
+    """
+    paragraphs = _review_paragraphs(text, chunks)
+    if not any("\n" in text[s:e + 1] for s, e, _ in paragraphs):
+        return paragraphs
+    # A run of short dash items ("——经济运行保持在合理区间。国内生产总值增长6.9%…") is one summary list.
+    blocks: list[list[tuple[int, int, str]]] = []
+    for s, e, section in paragraphs:
+        item = text[s:e].lstrip().startswith("——") and e - s <= _SUMMARY_ITEM_CHARS
+        if item and blocks and blocks[-1][-1][1] - blocks[-1][-1][0] <= _SUMMARY_ITEM_CHARS \
+                and text[blocks[-1][-1][0]:blocks[-1][-1][1]].lstrip().startswith("——"):
+            blocks[-1].append((s, e, section))
+        else:
+            blocks.append([(s, e, section)])
+    out: list[tuple[int, int, str]] = []
+    for block in blocks:
+        named = {r.metric for s, e, section in block for r in _rows_in(text, s, e, "result", meta, section, doc_id, set())}
+        if len(named) >= _HEADLINE_METRICS or (not out and len(named) >= 2):
+            out += block
     return out
 
 
@@ -248,13 +371,13 @@ def extract_indicators(doc_id: str, text: str, chunks: Sequence[Chunk], meta: An
     """Every target of the report's target paragraph and every headline result of its review."""
     rows: list[Indicator] = []
     seen: set[tuple[str, str, str, str]] = set()
-    for c in chunks:
-        if c.kind != "body":
+    for s, e, section in _headline_paragraphs(text, chunks, meta, doc_id):
+        rows += _rows_in(text, s, e, "result", meta, section, doc_id, seen)
+    body = [c for c in chunks if c.kind == "body"]
+    for i, c in enumerate(body):
+        if c.part == "review":
             continue
         section = " > ".join(c.section)
-        if c.part == "review":
-            rows += _rows_in(text, c.start, c.end, "result", meta, section, doc_id, seen)
-            continue
         cue = _TARGET_CUE.search(text, c.start, c.end)
         if cue is None:
             for m in _LOCAL_TARGET.finditer(text, c.start, c.end):  # a single target stated in a policy paragraph
@@ -262,8 +385,24 @@ def extract_indicators(doc_id: str, text: str, chunks: Sequence[Chunk], meta: An
                 e0 = text.find("。", m.end(), c.end)
                 rows += _rows_in(text, s0, e0 + 1 if e0 >= 0 else c.end, "target", meta, section, doc_id, seen)
             continue
-        line_end = text.find("\n", cue.end())
-        end = min(c.end, line_end if line_end >= 0 else len(text))
-        lead = text[max(text.rfind("\n", 0, cue.start()) + 1, cue.start() - 40):cue.end()]
-        rows += _rows_in(text, cue.end(), end, "target", meta, section, doc_id, seen, lead)
+        # The target paragraph runs to its line break, into the next passage if it goes on there (a text without
+        # line breaks has no paragraphs: its passage is all there is).
+        end = min(_paragraph_end(text, cue.end()), body[i + 1].end if i + 1 < len(body) else len(text))
+        end = c.end if end > c.end and text.find("\n", c.end, end) >= 0 else end
+        # A list of dash items after it continues it ("明确了今后五年的主要目标任务…⏎——保持经济中高速增长…").
+        while text.startswith("——", end + 1):
+            end = _paragraph_end(text, end + 1)
+        # The cue's own sentence sets the period ("“十四五”时期主要目标是…"); the sentence before it does not,
+        # but the heading it stands under does ("二、“十四五”时期的主要目标任务").
+        lead = text[max(text.rfind("\n", 0, cue.start()), text.rfind("。", 0, cue.start()), cue.start() - 40) + 1:cue.end()]
+        heading = (c.section or [""])[-1]
+        if f"{meta.get('plan_year')}年" in heading:  # "“十五五”时期主要目标和2026年重点工作" names both: the lead decides
+            heading = ""
+        rows += _rows_in(text, cue.end(), end, "target", meta, section, doc_id, seen, heading + " " + lead)
     return rows
+
+
+def _paragraph_end(text: str, pos: int) -> int:
+    """Where the paragraph holding text[pos] ends (its line break, or the end of the text)."""
+    end = text.find("\n", pos)
+    return end if end >= 0 else len(text)
