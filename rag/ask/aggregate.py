@@ -18,9 +18,11 @@ from rag.ingest.places import tier_of_level
 
 __all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
 
-_RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|从多到少|从少到多|由多到少|由少到多|排名|排序|排行|最高|最低|最快|最慢|最多|最少|谁高|谁低")
-_ASC = re.compile(r"从低到高|由低到高|从少到多|由少到多|最低|最慢|最少|谁低")
-_PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|这几年")
+_RANK = re.compile(r"从高到低|从低到高|由高到低|由低到高|从多到少|从少到多|由多到少|由少到多|排名|排序|排行|最高|最低|最快|最慢|最多|最少"
+                   r"|谁[^，。？?]{0,3}(?:高|低|快|慢|大|多|少)|哪个[^，。？?]{0,3}(?:高|低|快|慢|大|多|少)")
+_ASC = re.compile(r"从低到高|由低到高|从少到多|由少到多|最低|最慢|最少|(?:谁|哪个)[^，。？?]{0,3}(?:低|慢|少)")
+_PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|这几年|有几年|那些年")
+_NUMERIC = re.compile(r"具体(?:的)?(?:数字|数值|数)|数字目标|量化|定量")
 _GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨幅|涨|%|百分")
 _LEVEL_ASKED = re.compile(r"总量|规模|多少亿|多少万|总额是多少|达到多少")
 _COUNT = re.compile(r"几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
@@ -47,11 +49,18 @@ class AggregateAsk:
     measure: str = ""           # growth | level | '' (either: a report's growth figure when it has one)
     qualifier: str = ""
     multi_year: bool = False    # the question asks about five-year goals or averages
+    numeric: bool = False       # only figures count ("给了具体的数字目标"), not a qualitative target
 
 
 def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk | None:
     """Recognise a question across reports; None for a single fact (one region, one year), which passages answer."""
     metrics = [g.metric for g in query.metrics if g.metric is not None and g.metric.indicator]
+    if len(metrics) == 1 and query.intent == "target_vs_result" and query.years and len(query.region_docs) <= 1:
+        # "郴州2022年GDP目标完成了吗": that year's target (its own report) beside its result (the next year's report).
+        ids = next(iter(query.region_docs.values()), None) if query.region_docs else query.doc_ids
+        many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", query.text))
+        return AggregateAsk("target_vs_result", metrics[0].name, "target", list(query.value_years or query.years), ids,
+                            measure=_measure_asked(query.text, None), multi_year=many)
     if len(metrics) != 1 or query.intent in ("meta", "glossary", "target_vs_result", "open"):
         return None
     text = query.text
@@ -80,17 +89,23 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     kind = "result" if query.intent == "result" else "target"
     tier_m = _TIER_ASKED.search(text)
     tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
-    measure = "level" if _LEVEL_ASKED.search(text) else "growth" if (_GROWTH_ASKED.search(text) or th) else ""
+    measure = _measure_asked(text, th)
     many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", text))
     return AggregateAsk(mode, metrics[0].name, kind, list(query.value_years or query.years),
-                        query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier, many)
+                        query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier, many,
+                        bool(_NUMERIC.search(text)))
+
+
+def _measure_asked(text: str, th: re.Match[str] | None) -> str:
+    """'level' when the question asks for an amount, 'growth' for a rate of growth, '' when it does not say."""
+    return "level" if _LEVEL_ASKED.search(text) else "growth" if (_GROWTH_ASKED.search(text) or th) else ""
 
 
 def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[str, Any]]:
     """The indicator rows that answer: the metric and kind, for the years asked, within the reports asked about."""
     out = []
     for r in rows:
-        if r["metric"] != ask.metric or r["kind"] != ask.kind:
+        if r["metric"] != ask.metric or (r["kind"] != ask.kind and ask.mode != "target_vs_result"):
             continue
         if ask.measure == "growth" and r["measure"] == "level" or ask.measure == "level" and r["measure"] != "level":
             continue
@@ -120,7 +135,8 @@ def _passes(r: dict[str, Any], ask: AggregateAsk) -> bool:
 # Units to one scale per quantity, so a ranking compares like with like (4万亿元 above 2770亿元).
 _SCALE = {"万亿元": 1e4, "亿元": 1.0, "万元": 1e-4, "元": 1e-8, "亿美元": 1.0, "万美元": 1e-4, "万人": 1e4, "人": 1.0,
           "亿斤": 1.0, "万吨": 0.2, "吨": 0.00002}
-_QUALIFIER_ORDER = {"以上": 2, "力争": 1.5, "": 1, "range": 1, "左右": 0.5, "以内": 0}
+# At one value 以上 ranks above an exact figure or 左右 (which rank together), 以内 below them.
+_QUALIFIER_ORDER = {"以上": 2, "力争": 1.5, "": 1, "range": 1, "左右": 1, "以内": 0}
 
 
 def _rank_key(r: dict[str, Any]) -> tuple[float, float]:
@@ -129,19 +145,26 @@ def _rank_key(r: dict[str, Any]) -> tuple[float, float]:
     return value, _QUALIFIER_ORDER.get(str(r.get("qualifier") or ""), 1)
 
 
+_VERBS = "年均增长|年均增速|增长|增速|增幅|下降|降低|上涨|涨幅|提高|突破|超过|超|完成|达到|达|实现|控制在|稳定在|保持在"
+
+
 def _value_text(r: dict[str, Any]) -> str:
     """The value as the report writes it: its quote from the number on (not a digit of a name like M2)."""
     quote = str(r["quote"])
     if r.get("value") is None:
         return quote
     number = f"{abs(float(r['value'])):g}"
-    m = re.search(rf"(?:力争|争取)?\s*{re.escape(number)}", quote) or re.search(r"力争|(?<![A-Za-z])\d", quote)
+    # From the verb before the number ("突破4万亿元", "下降3.5%", "完成21亿元"), as the report words it.
+    m = re.search(rf"(?:{_VERBS})?\s*(?:力争|争取)?\s*(?:{_VERBS})?\s*{re.escape(number)}", quote) \
+        or re.search(r"力争|(?<![A-Za-z])\d", quote)
     return quote[m.start():] if m else quote
 
 
 def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports: Sequence[ReportInfo],
                      texts: dict[str, str], question: str) -> Answer:
     """A table answer: every qualifying report with its value and citation, how many were considered, which state none."""
+    if ask.mode == "target_vs_result":
+        return _target_vs_result(ask, rows, reports, texts, question)
     key_year = "plan_year" if ask.kind == "target" else "review_year"
     considered = [r for r in reports if (ask.doc_ids is None or r.doc_id in ask.doc_ids)
                   and (not ask.years or getattr(r, key_year) in ask.years or r.year in ask.years)
@@ -157,8 +180,11 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
     stated = list(best.values())
     if ask.mode in ("list", "compare"):  # show every row a report states (a target and its 力争), not only the first
         stated = [r for r in chosen if (r["doc_id"], r.get("year")) in best and (r["measure"] == best[(r["doc_id"], r.get("year"))]["measure"])]
-    qualifying = [r for r in stated if _passes(r, ask)]
-    if ask.mode == "rank":
+    qualifying = [r for r in stated if _passes(r, ask) and (r.get("value") is not None or not ask.numeric)]
+    if ask.mode == "rank":  # ties keep the order the question names the regions in, then the years' order
+        order = {r.doc_id: min((i for a in (r.region, *r.aliases) if a and (i := question.find(a)) >= 0), default=len(question))
+                 for r in considered}
+        qualifying.sort(key=lambda r: (order.get(r["doc_id"], len(question)), r.get("year") or 0))
         qualifying = sorted((r for r in qualifying if r.get("value") is not None), key=_rank_key, reverse=not ask.ascending)
     else:
         qualifying.sort(key=lambda r: (r.get("year") or 0, r["region"]))
@@ -205,3 +231,71 @@ def _cite(r: dict[str, Any], doc_text: str, title: str) -> Citation:
                     quote=r["quote"], score=1.0, doc_id=r["doc_id"], start=lo, end=lo + len(passage),
                     quote_start=s, quote_end=e)
 
+
+
+def _target_vs_result(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports: Sequence[ReportInfo],
+                      texts: dict[str, str], question: str) -> Answer:
+    """A year's target from that year's report beside its result from the next year's report, each cited.
+
+    A multi-year goal ("十二五" GDP 年均增长7%) pairs with the five-year review of the report after its last year.
+    When the next year's report is not held, the answer says so instead of guessing.
+    """
+    held = [r for r in reports if ask.doc_ids is None or r.doc_id in ask.doc_ids]
+    by_id = {r.doc_id: r for r in held}
+    cites: list[Citation] = []
+    table: list[dict[str, Any]] = []
+    lines: list[str] = []
+
+    def pick(kind: str, year: int, own: set[str]) -> dict[str, Any] | None:
+        found = [r for r in select_rows(rows, ask) if r["kind"] == kind and r["doc_id"] in own and r.get("year") == year
+                 and ("-" in str(r.get("period"))) == ask.multi_year and r.get("qualifier") != "力争"]
+        if ask.measure:
+            found = [r for r in found if (r["measure"] == "level") == (ask.measure == "level")] or found
+        found.sort(key=lambda r: (r["measure"] == "level", int(r["start"])))
+        return found[0] if found else None
+
+    def cite(r: dict[str, Any]) -> str:
+        cites.append(_cite(r, texts.get(r["doc_id"], ""), by_id[r["doc_id"]].title))
+        table.append({"n": len(cites), "region": r["region"], "year": r.get("year"), "value": _value_text(r),
+                      "quote": r["quote"], "doc_id": r["doc_id"], "kind": r["kind"]})
+        return f"{r['quote']}[{len(cites)}]"
+
+    for y in ask.years:
+        plan_docs = {r.doc_id for r in held if r.plan_year == y or (ask.multi_year and r.plan_year and r.plan_year <= y)}
+        review_docs = {r.doc_id for r in held if r.review_year == y}
+        target = pick("target", y, plan_docs)
+        result = pick("result", y, review_docs)
+        label = f"{y}年{ask.metric}"
+        if target is None:
+            lines.append(f"资料中{'没有' + str(y) + '年的报告' if not plan_docs else '该年报告未写明' + ask.metric + '目标'}。")
+        else:
+            lines.append(f"{label}目标：{cite(target)}。")
+        if result is not None:
+            lines.append(f"实际完成：{cite(result)}。")
+            verdict = _verdict(target, result) if target is not None else ""
+            if verdict:
+                lines.append(verdict)
+        elif not review_docs:
+            lines.append(f"{y + 1}年的报告不在资料库中，无法核对实际完成情况。")
+        else:
+            lines.append(f"{y + 1}年的报告未写明{ask.metric}的实际数值。")
+    text = "".join(lines)
+    ans = Answer(text, bool(cites), cites, question, "" if cites else "no target or result stated")
+    ans.table = table
+    return ans
+
+
+def _verdict(target: dict[str, Any], result: dict[str, Any]) -> str:
+    """Whether a result meets its target, when both are figures of one measure and unit."""
+    t, r = target.get("value"), result.get("value")
+    if t is None or r is None or target["measure"] != result["measure"] or target.get("unit") != result.get("unit"):
+        return ""
+    q = str(target.get("qualifier") or "")
+    high = target.get("value_high")
+    if q == "以内":
+        return "在目标以内，完成目标。" if r <= t else "超出目标上限，未完成目标。"
+    if r >= t:
+        return "达到目标。" if high is None or r <= high else "超过目标。"
+    if q == "左右" and t - r <= 0.3:
+        return "接近目标（目标为左右）。"
+    return "低于目标，未完成。"

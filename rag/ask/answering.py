@@ -105,8 +105,13 @@ def covered(text: str, query: Query) -> float:
 
 def _bare(group: TermGroup, low: str) -> str:
     """Text without the places where a metric is named only as a denominator ("占地区生产总值比重")."""
-    denominator = group.metric.denominator_only if group.metric else None
-    return denominator.sub("", low) if denominator else low
+    if group.metric is None:
+        return low
+    denominator = group.metric.denominator_only
+    low = denominator.sub("", low) if denominator else low
+    # "战略性新兴产业占规上工业增加值比重": any metric named as the whole a share is taken of.
+    words = "|".join(re.escape(w.lower()) for w in group.words)
+    return re.sub(rf"占[^，。；]{{0,12}}?(?:{words})[^，。；\d]{{0,4}}?(?:比重|比例|之比)", "", low)
 
 
 class ExtractiveAnswerer:

@@ -181,10 +181,20 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
     return "plan" if plan and (opening.startswith(f"{plan}年") or opening.startswith("今年")) else ""
 
 
+def _plan_opening(rx: re.Pattern[str], text: str, start: int, end: int, plan: int | None) -> re.Match[str] | None:
+    """The first line in text[start:end] that opens the plan year's part (a heading naming another year does not)."""
+    for m in rx.finditer(text, start, end):
+        named = re.match(r"(20\d{2})年", m.group())
+        if not named or (plan is not None and int(named.group(1)) == plan):
+            return m
+    return None
+
+
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
                  years: tuple[int | None, int | None] = (None, None)) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path, part and offsets; years = (review, plan)."""
     heading_re = vocabulary().sections["glossary_heading"]
+    plan_opening = vocabulary().sections["plan_opening"]
     gloss = heading_re.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
     heads = _headings(text[:body_end])
@@ -204,8 +214,17 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
         nxt = heads[i + 1].start if i + 1 < len(heads) else body_end
         if h.level == 0:
             part = _part_kind(h.title, text[h.body_start:h.body_start + 160], years)
-        if h.body_start < nxt:
-            for c in _pack(text, h.body_start, nxt, path, max_chars, min_chars):
+        start = h.body_start
+        opening = _plan_opening(plan_opening, text, start, nxt, years[1]) if part == "review" else None
+        if opening and opening.start() > start:  # the plan begins inside a review part whose heading was lost
+            for c in _pack(text, start, opening.start(), path, max_chars, min_chars):
+                c.part = part
+                chunks.append(c)
+            start, part = opening.start(), "plan"
+        elif opening:
+            part = "plan"
+        if start < nxt:
+            for c in _pack(text, start, nxt, path, max_chars, min_chars):
                 c.part = part
                 chunks.append(c)
     if not heads and header_end < body_end:
