@@ -143,8 +143,10 @@ def _other_tracks(out_dir: Path) -> str:
              "- `eval/holdout.jsonl` (50 questions) arrived after the gold set but rules were added after it arrived: "
              "it is a **development set**, not held out (`rag eval --gold eval/holdout.jsonl --out eval/holdout`).",
              "- **Dev-reports track** (`python -m eval.dev_track`, run by `rag eval` when `../shared/dev_reports` is present): "
-             "373 questions over 101 real reports the assistant was not built on. Full figures per split, level and type: "
-             "`eval/dev/REPORT.md`; the unchanged pipeline's first contact: `eval/dev/FIRST_CONTACT.md`."]
+             "questions (`eval/dev/gold_*.jsonl`) over 101 real reports the assistant was not built on. Full figures per "
+             "split, level and type: `eval/dev/REPORT.md`; the unchanged pipeline's first contact: `eval/dev/FIRST_CONTACT.md` "
+             "(the first-contact column is gold_a and gold_b; gold_c, 90 tune questions added later, had its own first "
+             "contact of 70.0 / 71.2 / 90.0)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():

@@ -25,10 +25,10 @@ _PER_YEAR = re.compile(r"哪几年|哪些年|哪年|各年|历年|逐年|每年|
 _NUMERIC = re.compile(r"具体(?:的)?(?:数字|数值|数)|数字目标|量化|定量")
 _GROWTH_ASKED = re.compile(r"增长|增速|增幅|涨幅|涨|%|百分")
 _LEVEL_ASKED = re.compile(r"总量|规模|多少亿|多少万|总额是多少|达到多少")
-_COUNT = re.compile(r"几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
+_COUNT = re.compile(r"(?<!哪)几个|多少个(?:地方|地区|省|市|县|区|报告)|有几")
 _LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
 _THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|达到|在|是|为|定为)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*"
-                        r"(?P<post>以上|以下|及以上|及以下|或更高|或以上|或更低|左右)?")
+                        r"(?P<post>(?:左右)?(?:以上|以下|及以上|及以下|或更高|或以上|或更低)|左右)?")
 _TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}
 _TIER_ASKED = re.compile(r"各(省|市|县|区)|哪些(省份|省|市|县|区)|(省份|省)(?:的|里)")
 
@@ -74,7 +74,7 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     if few and not (_RANK.search(text) or _COUNT.search(text) or _THRESHOLD.search(text)):
         return None  # "A和B…各多少", "21年和23年…各多少": a fact each, which the passages answer one by one
     th = _THRESHOLD.search(text)
-    mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text) or re.search(r"有几|几年|几份", text)
+    mode = ("rank" if _RANK.search(text) else "count" if _COUNT.search(text) or re.search(r"有几|(?<!哪)几年|(?<!哪)几份", text)
             else "filter" if th else "list")
     op, value, qualifier = "", None, ""
     if th:
@@ -82,7 +82,8 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
         word, post = th.group("op"), th.group("post") or ""
         if post == "左右" or (word in ("是", "为", "定为") and not post):
             op, qualifier = "=", post
-        else:
+        else:  # "5.5%左右或更高": at least 5.5
+            post = post.removeprefix("左右")
             op = (">" if word in ("超过", "高于", "大于") else
                   ">=" if word in ("不低于", "不少于", "达到") or post in ("以上", "及以上", "或更高", "或以上") else
                   "<" if word in ("低于", "小于") else "<=")
@@ -215,8 +216,8 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
 
 def _better(r: dict[str, Any], than: dict[str, Any]) -> bool:
     """Which of two rows of a report stands for it: one year over a period, growth over a level, the first stated."""
-    def rank(x: dict[str, Any]) -> tuple[int, int]:
-        return ("-" in str(x.get("period")), x["measure"] == "level")
+    def rank(x: dict[str, Any]) -> tuple[bool, bool, bool]:  # a rate of growth before an amount added ("增加10亿元")
+        return ("-" in str(x.get("period")), x["measure"] == "level", str(x.get("unit") or "%") not in ("%", "个百分点"))
     return rank(r) < rank(than)
 
 

@@ -114,6 +114,10 @@ def _bare(group: TermGroup, low: str) -> str:
     return re.sub(rf"占[^，。；]{{0,12}}?(?:{words})[^，。；\d]{{0,4}}?(?:比重|比例|之比)", "", low)
 
 
+_PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
+_SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
+
+
 class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
@@ -158,7 +162,8 @@ class ExtractiveAnswerer:
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
-            for s, e in split_sentences(p.text):
+            sentences = split_sentences(p.text)
+            for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent) or not _year_fits(query, p, sent):
                     continue
@@ -171,6 +176,9 @@ class ExtractiveAnswerer:
                 if query.intent == "glossary" and p.kind != "glossary" and not _defines(sent, query):
                     continue  # a sentence that only mentions the term does not say what it means
                 qs, qe = (s, e) if p.kind == "glossary" or query.intent == "open" else _narrow(p.text, (s, e), query)
+                if query.intent == "open" and e - s < _SHORT_SENTENCE and i + 1 < len(sentences) \
+                        and covered(p.text[slice(*sentences[i + 1])], query) >= self.min_cover:
+                    qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
                 if number_wanted and metric and not NUMBER.search(quote):
                     continue
@@ -182,7 +190,10 @@ class ExtractiveAnswerer:
     def pick(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """The best candidate by score, if any is supported enough."""
         best: _Pick | None = None
-        for c in self.candidates(query, passages):
+        found = self.candidates(query, passages)
+        if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it
+            found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE] or found
+        for c in found:
             sc = score(query, c)
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
@@ -190,7 +201,8 @@ class ExtractiveAnswerer:
 
     def more(self, query: Query, passages: Sequence[Passage], first: _Pick, n: int = 2) -> list[_Pick]:
         """Further sentences for a question outside the metrics: the next best that also state it (not the same one)."""
-        picks = sorted((_Pick(score(query, c), c) for c in self.candidates(query, passages)), key=lambda p: -p.score)
+        picks = sorted((_Pick(score(query, c), c) for c in self.candidates(query, passages)
+                        if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE), key=lambda p: -p.score)
         seen = {(first.candidate.passage.chunk_id, first.candidate.sent)}
         out: list[_Pick] = []
         for p in picks:
@@ -285,8 +297,8 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     if wanted and goal_years and not goal_years & wanted:
         return False  # "到2026年…" answers a five-year plan, not this year's target
     if query.intent == "target" and query.metrics:
-        if re.search(r"比上年|实现了|增长了|达到了", quote):
-            return False
+        if re.search(r"比上年|实现了|增长了|达到了", quote) and not _PLANNED.match(quote):
+            return False  # last year's result; "今年拟安排…比上年增加…" is still the plan
         return not re.search(r"(?<![要将])完成", quote) or bool(STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
     if query.intent == "result" and not in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)

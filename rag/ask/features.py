@@ -23,8 +23,9 @@ __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review",
            "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) is not one
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
+_PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
 STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")  # a goal, not a result
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
@@ -114,6 +115,13 @@ def f_amount(q: Query, c: Candidate) -> float:
     return 1.0 if wants and _AMOUNT.search(c.quoted) else 0.0
 
 
+def f_rate(q: Query, c: Candidate) -> float:
+    """1 when a growth or rate is asked for ('增长多少', '增速') and the quote gives a percentage."""
+    if not (wants_number(q) and _WANTS_RATE.search(q.text)) or _unit_asked(q):
+        return 0.0
+    return 1.0 if _PERCENT.search(c.quoted) else 0.0
+
+
 def f_year_section(q: Query, c: Candidate) -> float:
     """1 when the passage's section names a year the question asks about (target and result questions)."""
     if q.intent not in ("target", "plan", "result"):
@@ -190,7 +198,7 @@ def f_glossary_entry(q: Query, c: Candidate) -> float:
 
 
 FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
-    "cover": f_cover, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount,
+    "cover": f_cover, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount, "rate": f_rate,
     "year_section": f_year_section, "plan_part": f_plan_part, "target_cue": f_target_cue,
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,

@@ -176,7 +176,7 @@ def term_groups(text: str) -> list[TermGroup]:
     groups: list[TermGroup] = []
     rest = text
     for metric in voc.metrics:
-        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if w in rest
+        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if _names(rest, w)
                     and (w not in metric.loose or not _compound(rest, w))), None)
         if hit:
             groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
@@ -201,6 +201,13 @@ def term_groups(text: str) -> list[TermGroup]:
             groups.append(TermGroup((tok,)))
             taken.add(tok)
     return groups
+
+
+def _names(text: str, word: str) -> bool:
+    """True when text names word: a Latin word (M2, CPI) only standing alone, not inside PM2.5."""
+    if not word.isascii():
+        return word in text
+    return re.search(rf"(?<![A-Za-z0-9.]){re.escape(word)}(?![A-Za-z0-9])", text, re.I) is not None
 
 
 def _compound(text: str, word: str) -> bool:
@@ -360,10 +367,9 @@ def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> 
 
 
 def _strip_places(text: str, reports: Sequence[ReportInfo]) -> str:
-    """Remove region names and years, leaving what the question is about."""
-    for alias in sorted({a for r in reports for a in r.aliases}, key=len, reverse=True):
-        text = text.replace(alias, " ")
-    return _YEAR.sub(" ", text)
+    """Remove the region names the question uses as places (not 雄安新区's 安新) and years, leaving its topic."""
+    _, spans = _match_regions(text, reports)
+    return _YEAR.sub(" ", _blank_spans(text, spans))
 
 
 def resolve_followup(text: str, history: Sequence[str], reports: Sequence[ReportInfo]) -> str:
