@@ -225,8 +225,10 @@ class Assistant:
                 if scope is not None:
                     ask.doc_ids = [d for d in (ask.doc_ids if ask.doc_ids is not None else scope) if d in set(scope)]
                 rows = select_rows(self._rows, ask)
-                texts = {d: self.index.documents[d].text for d in {r["doc_id"] for r in rows}}
-                return Trace(query, [], answer_aggregate(ask, rows, self.catalogue.reports, texts, query.text))
+                if ask.mode != "target_vs_result" or not _unread_sides(rows, ask, self.catalogue):
+                    texts = {d: self.index.documents[d].text for d in {r["doc_id"] for r in rows}}
+                    return Trace(query, [], answer_aggregate(ask, rows, self.catalogue.reports, texts, query.text))
+                # The table lacks the target or the result: the passages may still state it in words it does not read.
             groups = Retriever(self.index).retrieve(query, scope)
             ans = self.answerer.answer(query, groups)
             return Trace(query, groups, ans if ans.answered else self._with_holdings(ans, query))
@@ -235,6 +237,16 @@ class Assistant:
         """Add the held reports close to a refused question: its regions in other years, its years elsewhere."""
         ans.holdings = self.catalogue.nearby(query.regions, query.years, self.settings.nearby_limit)
         return ans
+
+
+def _unread_sides(rows: Sequence[dict[str, Any]], ask: Any, catalogue: Catalogue) -> bool:
+    """True when a held report should state a target or result asked for but the table has no row for it."""
+    held = [r for r in catalogue.reports if ask.doc_ids is None or r.doc_id in ask.doc_ids]
+    for y in ask.years:
+        for kind, has_report in (("target", any(r.plan_year == y for r in held)), ("result", any(r.review_year == y for r in held))):
+            if has_report and not any(r["kind"] == kind and r.get("year") == y for r in rows):
+                return True
+    return False
 
 
 def _turn_text(turn: Any) -> str:

@@ -23,7 +23,7 @@ __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review",
            "WEIGHTS_FILE"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
-NUMBER = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) is not one
+NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) or M2 is not one
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
 _PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
