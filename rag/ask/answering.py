@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
 from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, wants_number
-from rag.ask.query import Query, term_weight
+from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.text import fold, split_sentences
 from rag.vocabulary import TermGroup
@@ -79,8 +79,8 @@ class _Pick:
 
 def _match_quality(group: TermGroup, low: str) -> float:
     """How well text names a term group: the full name counts 1, a short generic synonym less."""
-    best = 1.0 if any(w.lower() in low for w in group.words) else 0.0
-    loose_hits = sum(w.lower() in low for w in group.loose)
+    best = 1.0 if any(names(low, w.lower()) for w in group.words) else 0.0
+    loose_hits = sum(names(low, w.lower()) for w in group.loose)
     if loose_hits:
         best = max(best, 0.4)
     if loose_hits >= 2:

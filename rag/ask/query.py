@@ -11,12 +11,13 @@ from rag.ingest.places import gazetteer, is_distinctive
 from rag.text import CJK_RE
 from rag.vocabulary import TermGroup, vocabulary
 
-__all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in"]
+__all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?:的)?(?:政府)?(?:工作)?报告")
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
+_RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
 # A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
 _NATIONAL_COMPOUND = re.compile(r"^(?:级|式|特色|队|标准)")
@@ -176,7 +177,7 @@ def term_groups(text: str) -> list[TermGroup]:
     groups: list[TermGroup] = []
     rest = text
     for metric in voc.metrics:
-        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if _names(rest, w)
+        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(rest, w)
                     and (w not in metric.loose or not _compound(rest, w))), None)
         if hit:
             groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
@@ -203,7 +204,7 @@ def term_groups(text: str) -> list[TermGroup]:
     return groups
 
 
-def _names(text: str, word: str) -> bool:
+def names(text: str, word: str) -> bool:
     """True when text names word: a Latin word (M2, CPI) only standing alone, not inside PM2.5."""
     if not word.isascii():
         return word in text
@@ -412,7 +413,11 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and not cue["result"].search(text) and "目标" not in body else ""
         ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
-        return f"{prefix}{ystr}{body.rstrip('？?呢')}{intent_word}{ask}"
+        # What the previous question kept implicit carries over: its relative year (去年) and that it asked a growth.
+        when = "" if ystr or _RELATIVE_YEAR.search(text) else "".join(_RELATIVE_YEAR.findall(prev)[:1])
+        growth = next((w for w in vocabulary().growth if w in prev), "") if ask and not any(
+            w in body for w in vocabulary().growth) else ""
+        return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
     if not cur_regions and not prev_regions and cur_terms and vocabulary().cues["followup"].search(text):
         # Only the metric changes, in a question that named no region: keep its year.
         ystr = "".join(f"{y}年" for y in (cur_years or years_in(prev)))
