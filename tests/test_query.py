@@ -64,3 +64,31 @@ def test_followup_keeps_region():
 def test_followup_does_not_swallow_unknown_region():
     """A new question about a place the corpus lacks is not rewritten into the previous one."""
     assert resolve_followup("洛阳2022年GDP增长目标", ["焦作解放区2022年GDP目标"], REPORTS) == "洛阳2022年GDP增长目标"
+
+
+def test_province_short_names():
+    """'辽青今年…' names both provinces by their short names; 青年 and 新增 name no place; an unheld 粤 is refused."""
+    q = understand("辽青今年GDP目标比一比", REPORTS)
+    assert set(q.region_docs) == {"辽宁省", "青海省"} and all(len(g.head) > 1 for g in q.terms)
+    assert not understand("青年新增就业多少", REPORTS).region_docs
+    assert "广东" in understand("粤今年GDP目标", REPORTS).problem
+
+
+def test_terms_are_whole_words():
+    """Unknown names stay whole, particles glued to verbs go, a place inside a topic (雄安新区) is kept."""
+    heads = [g.head for g in understand("2022年报告提到屠呦呦了吗", REPORTS).terms]
+    assert heads == ["屠呦呦"]
+    heads = [g.head for g in understand("辽宁22年建了多少保租房", REPORTS).terms]
+    assert heads == ["保障性租赁住房"]
+    assert [g.head for g in understand("义马报告里煤炭产量多少", REPORTS).terms] == ["煤炭", "产量"]
+
+
+def test_report_year_is_not_a_target_year():
+    """'22年报告里…' names the report: with no target or result word the question is not forced to a target."""
+    assert understand("辽宁22年报告里城镇化率多少", REPORTS).intent != "target"
+
+
+def test_followup_carries_relative_year_and_growth():
+    """'社零呢' after '义马去年GDP增长多少' asks last year's retail growth of 义马."""
+    out = resolve_followup("社零呢", ["义马去年GDP增长多少"], REPORTS)
+    assert out.startswith("义马市") and "去年" in out and "社零增长多少" in out
