@@ -99,3 +99,49 @@ def test_filter_and_rank_questions_list_every_report(bot: Assistant):
     assert {c.doc_id for c in res.citations} == {"a", "c"} and "比较了3份报告" in res.text
     ranked = bot.answer("2023年各地GDP增长目标从高到低")
     assert [c.doc_id for c in ranked.citations] == ["a", "c", "b"] and len(ranked.table) == 3
+
+
+def test_follow_on_clauses_give_figures_to_the_metrics_before_them():
+    """Levels then "实际增长a和b" (in order); a growth then "达到…" (the level); an increment gives way to the level."""
+    review = ("一、2022年工作回顾\n过去一年，城镇居民人均可支配收入17175元，农村居民人均纯收入5153元，实际增长9.8%和8.5%；"
+              "固定资产投资年均增长7%左右，达到110亿元；一般公共预算收入增加近10亿元，稳步达到30亿元以上。\n")
+    got = {(r.metric, r.measure, r.value, r.qualifier) for r in rows(HEAD.format(r="沧州市") + review + PLAN) if r.kind == "result"}
+    assert {("城镇居民人均可支配收入", "growth", 9.8, ""), ("农村居民人均可支配收入", "level", 5153.0, ""),
+            ("农村居民人均可支配收入", "growth", 8.5, ""), ("固定资产投资", "level", 110.0, ""),
+            ("一般公共预算收入", "level", 30.0, "以上")} <= got
+    assert ("一般公共预算收入", "growth", 10.0, "") not in got
+
+
+def test_milestones_passed_are_not_the_level():
+    """"先后跨越4000亿元、5000亿元两个大台阶，2021年达到5309.43亿元": the level reached."""
+    review = "一、2022年工作回顾\n过去五年，经济总量先后跨越4000亿元、5000亿元两个大台阶，2021年达到5309.43亿元，一般公共预算收入增长6%。\n"
+    got = {(r.metric, r.value) for r in rows(HEAD.format(r="沧州市") + review + PLAN) if r.kind == "result"}
+    assert ("GDP", 5309.43) in got and ("GDP", 4000.0) not in got
+
+
+def test_bare_fiscal_revenue_is_budget_revenue_only_in_a_national_report():
+    """财政收入 in a national report is 一般公共预算收入; in a city's it may be total revenue. 地方级财政收入 is the metric."""
+    review = "一、2022年工作回顾\n过去一年，国内生产总值增长8.7%，财政收入6.85万亿元，增长11.7%。\n"
+    text = HEAD.format(r="沧州市") + review + PLAN
+    meta = {"region": "全国", "level": "国家", "plan_year": 2023, "review_year": 2022}
+    national = {(r.metric, r.value) for r in extract_indicators("n", text, chunk_report(text, years=(2022, 2023)), meta)}
+    assert ("一般公共预算收入", 6.85) in national and ("一般公共预算收入", 11.7) in national
+    assert not any(r.metric == "一般公共预算收入" and r.kind == "result" for r in rows(text))
+    plan = "二、2023年工作安排\n今年的主要预期目标是：财政总收入和地方级财政收入分别增长5%和3.5%左右。\n"
+    assert ("一般公共预算收入", 3.5, "左右") in {(r.metric, r.value, r.qualifier) for r in rows(HEAD.format(r="沧州市") + REVIEW + plan)}
+
+
+def test_intensity_list_and_full_width_figures():
+    """"单位国内生产总值用水量、能耗…分别下降23%、15%": 能耗 is energy intensity, the GDP a denominator; ８％ reads as 8%."""
+    plan = ("二、2023年工作安排\n今年的主要预期目标是：单位国内生产总值用水量、能耗、二氧化碳排放量分别下降23%、15%、18%，"
+            "居民消费价格涨幅３％左右，今年广义货币M2增长目标为12%左右。\n")
+    got = {(r.metric, r.value, r.qualifier) for r in rows(HEAD.format(r="沧州市") + REVIEW + plan) if r.kind == "target"}
+    assert ("单位GDP能耗", -15.0, "") in got and ("居民消费价格", 3.0, "左右") in got
+    assert not any(m == "GDP" for m, _, _ in got)
+
+
+def test_an_amount_added_is_apart_from_the_growth_rate():
+    """"增加10亿元，增长8%": the amount added (a growth in 亿元) does not hide the growth rate."""
+    review = "一、2022年工作回顾\n过去一年，一般公共预算收入增加10亿元，增长8%，地区生产总值增长6%，固定资产投资增长5%。\n"
+    got = {(r.metric, r.value, r.unit) for r in rows(HEAD.format(r="沧州市") + review + PLAN) if r.kind == "result"}
+    assert ("一般公共预算收入", 8.0, "%") in got and ("一般公共预算收入", 10.0, "亿元") in got

@@ -286,6 +286,10 @@ def _target_vs_result(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports
     return ans
 
 
+# Metrics whose target is a ceiling even when written "3%左右": prices, unemployment, the deficit.
+_CEILINGS = {"居民消费价格", "城镇调查失业率", "城镇登记失业率", "赤字率"}
+
+
 def _verdict(target: dict[str, Any], result: dict[str, Any]) -> str:
     """Whether a result meets its target, when both are figures of one measure and unit."""
     t, r = target.get("value"), result.get("value")
@@ -293,7 +297,7 @@ def _verdict(target: dict[str, Any], result: dict[str, Any]) -> str:
         return ""
     q = str(target.get("qualifier") or "")
     high = target.get("value_high")
-    if q == "以内":
+    if q == "以内" or target["metric"] in _CEILINGS:  # a price or unemployment target is a ceiling: below it is met
         return "在目标以内，完成目标。" if r <= t else "超出目标上限，未完成目标。"
     if r >= t:
         return "达到目标。" if high is None or r <= high else "超过目标。"

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from rag.ingest.chunking import Chunk
+from rag.ingest.places import tier_of_level
 from rag.text import cn_to_int
 from rag.vocabulary import Metric, vocabulary
 
@@ -28,7 +29,9 @@ _VALUE = re.compile(
     rf"(?P<q>左右|以上|以内|以下|上下)?"
 )
 _QUALITATIVE = re.compile(r"[与和]经济(?:增长|发展)(?:基本|保持|协调)?同步|同步增长|保持(?:总体|基本)?稳定|稳定在合理区间|持续(?:改善|下降|提高)"
-                          r"|完成(?:国家|省|市)?下达(?:的)?(?:目标)?任务|高于全国|高于全省|稳居|平稳增长")
+                          r"|完成(?:国家|省|市)?下达(?:的)?(?:目标)?任务|高于全国|高于全省|稳居|平稳增长"
+                          # energy intensity under the five-year assessment: "在“十四五”规划期内统筹考核", "完成省定任务"
+                          r"|统筹(?:衔接|考核|考虑|完成(?:(?:国家|省|市)(?:规定|下达)的?(?:目标|任务))?)|完成(?:国家|省|市)定(?:目标)?任务|(?:国家|省|市)规定目标")
 _LOCAL_TARGET = re.compile(r"(?:增长|预期)?目标(?:为|是|拟定为)|预期增长|拟按|拟安排")
 _TARGET_CUE = re.compile(r"主要预期目标|预期目标|主要目标|发展目标|目标(?:是|为)|经济社会发展的?目标")
 _CN_PERCENT = re.compile(r"百分之([〇零一二两三四五六七八九十点]+)")
@@ -39,6 +42,13 @@ _MULTI = re.compile(r"年均|五年|累计|十[一二三四五]五|以来")
 _CLAUSES = re.compile(r"(?<=[，；。：])(?!\s*(?:同比|比上年|较上年|按可比口径|可比)?(?:增长|下降))")
 # Between two metrics listed together: a separator, with a few letters of wording around it ("外贸进出口总额").
 _LIST_GAP = re.compile(r"[^，。；：:\d%％]{0,3}(?:[、和与及]|以及)[^，。；：:\d%％]{0,3}")
+# In a national report bare 财政收入 is the national budget revenue (全国一般公共预算收入); in a local one it may be
+# the total revenue (财政总收入), which is not that metric.
+_NATIONAL_WORDS = {"财政收入": "一般公共预算收入", "全国财政收入": "一般公共预算收入"}
+# Growth of the economy named as such: GDP growth when a figure follows ("经济增长6%左右", "年均经济增速7%左右").
+_GROWTH_NAMES = ("经济增长", "经济增速")
+_INTENSITY_METRIC = "单位GDP能耗"
+_INTENSITY_LIST = re.compile(r"(?:单位|万元)(?:国内|地区)?(?:生产总值|GDP)[^，；。、]{1,8}、(?:[^，；。、]{1,8}、)*?能耗[、和]")
 _HOUSEHOLD_INCOME = "居民人均可支配收入"
 _URBAN_RURAL = {"城镇居民人均可支配收入", "农村居民人均可支配收入"}
 _ASCII_WORD = re.compile(r"[A-Za-z0-9.][A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9.]")
@@ -88,13 +98,24 @@ class Indicator:
         return (f"力争{core}" if q == "力争" else f"{core}{q}")
 
 
-def _metric_hits(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, Metric]]:
-    """Where headline metrics are named in a clause (the longest name wins; no overlaps)."""
+def _metric_hits(clause: str, metrics: Sequence[Metric], extra: Sequence[tuple[str, Metric]] = ()) -> list[tuple[int, int, Metric]]:
+    """Where headline metrics are named in a clause (the longest name wins; no overlaps).
+
+    `extra`: words naming a metric in this report only (a national report's bare 财政收入).
+    """
     found: list[tuple[int, int, Metric]] = []
-    names = sorted(((w, m) for m in metrics if m.indicator for w in (m.indicator_words or m.words)), key=lambda x: -len(x[0]))
+    names = sorted([*((w, m) for m in metrics if m.indicator for w in (m.indicator_words or m.words)), *extra],
+                   key=lambda x: -len(x[0]))
     for w, m in names:
         for hit in re.finditer(re.escape(w), clause):
             s, e = hit.span()
+            if m.name == "GDP" and re.search(r"(?:单位|万元|每)(?:国内|地区)?$", clause[max(0, s - 4):s]):
+                continue  # "单位国内生产总值用水量": GDP as a denominator
+            if w in _GROWTH_NAMES and (re.search(r"[与和同跟随及对]$", clause[max(0, s - 1):s]) or re.match(r"的?贡献", clause[e:])
+                                       or not re.match(r"[^，；。、\d]{0,6}\d", clause[e:])):
+                continue  # "经济增长6%左右" is GDP growth; "与经济增长同步" is not a GDP figure
+            if (w, m) in extra and re.search(r"(?:中央|地方|总|非税|税收)$", clause[max(0, s - 2):s]):
+                continue  # "中央财政收入" is the centre's share, not the national budget revenue
             if _ASCII_WORD.search(clause[max(0, s - 1):s + 1] + " " + clause[e - 1:e + 1]):
                 continue  # "PM2.5" is not M2: a Latin name stands clear of the Latin letters and digits around it
             if any(s < fe and fs < e for fs, fe, _ in found):
@@ -116,10 +137,10 @@ def _pairs(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, list[
     return out
 
 
-def _groups(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, list[Metric]]]:
+def _groups(clause: str, metrics: Sequence[Metric], extra: Sequence[tuple[str, Metric]] = ()) -> list[tuple[int, int, list[Metric]]]:
     """The metrics a clause names, those listed together ("A、B和C", a pair word) as one group, in order."""
     paired = _pairs(clause, metrics)
-    items = sorted([(s, e, [m]) for s, e, m in _metric_hits(clause, metrics)
+    items = sorted([(s, e, [m]) for s, e, m in _metric_hits(clause, metrics, extra)
                     if not any(ps <= s < pe for ps, pe, _ in paired)] + paired, key=lambda x: x[0])
     groups: list[tuple[int, int, list[Metric]]] = []
     for s, e, ms in items:
@@ -133,8 +154,14 @@ def _groups(clause: str, metrics: Sequence[Metric]) -> list[tuple[int, int, list
     return groups
 
 
+# Full-width digits, letters and number signs read as half-width ("增长１１．７％", "Ｍ２"), one character for one.
+_WIDTH = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))},
+                        "％": "%", "．": ".", "－": "-", "＋": "+"})
+
+
 def _normalise(clause: str) -> str:
-    """'增长百分之八' → '增长8%', keeping the length so offsets still point into the report."""
+    """'增长百分之八' → '增长8%', '１１．７％' → '11.7%', keeping the length so offsets still point into the report."""
+    clause = clause.translate(_WIDTH)
     def repl(m: re.Match[str]) -> str:
         digits = m.group(1)
         whole, _, frac = digits.partition("点")
@@ -165,9 +192,13 @@ def _period(context: str, year: int | None) -> tuple[int | None, str]:
     return year, str(year) if year else ""
 
 
+# After a metric named in a list, up to 分别: a few letters, or the rest of the list ("、二氧化碳排放量分别").
+_BEFORE_EACH = re.compile(r"(?:\S{0,3}|[、和与及][^，；。\d]{1,12}?)分别")
+
+
 def _place_in_list(clause: str, s: int, tail: str) -> int:
     """How many names come before the metric in a list whose figures follow 分别 ("A、B分别…" → 1 for B), else 0."""
-    if not re.match(r"\S{0,3}分别", tail):
+    if not _BEFORE_EACH.match(tail):
         return 0
     head = clause[:s]
     head = head[max(head.rfind(c) for c in "，；。：") + 1:]
@@ -215,6 +246,18 @@ def _to_value(tail: str, v: re.Match[str]) -> re.Match[str]:
     return v
 
 
+def _increment(tail: str, v: re.Match[str]) -> bool:
+    """An amount added, not the level reached: "增加11500元", "年均增长10亿元", "增加近1000亿元" (a growth row)."""
+    if _unit_of(v) in ("%", "个百分点"):
+        return False
+    return bool(re.search(r"(?:增加|增收|多增|减少|净增)[近约超逾]?\s*$", tail[:v.start()]) or (v.group("verb") or "") in _GROWTH_VERBS)
+
+
+def _passing(tail: str, v: re.Match[str]) -> bool:
+    """A milestone passed on the way, not the metric's value ("先后跨越4000亿元、5000亿元两个大台阶")."""
+    return bool(re.match(r"[^，；。]{0,12}?(?:[两三四五六七八九几]|\d+)个[^，；。\d]{0,6}(?:台阶|大关|关口)", tail[v.end():]))
+
+
 def _listed_values(group: Sequence[Metric], tail: str, kind: str) -> list[tuple[Metric, re.Match[str], str]]:
     """Values given in order for metrics listed together ("A、B分别增长6%、7%以内"), each with the list's qualifier.
 
@@ -247,10 +290,13 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
     income = next((m for m in metrics if m.name == _HOUSEHOLD_INCOME), None)
     base_year = meta.get("plan_year") if kind == "target" else meta.get("review_year")
     pos = start
+    extra = [(w, m) for w in _GROWTH_NAMES for m in metrics if m.name == "GDP"]
+    extra += [(w, m) for w, name in (_NATIONAL_WORDS.items() if tier_of_level(str(meta.get("level") or "")) == "国家" else ())
+             for m in metrics if m.name == name]
 
     def add(metric: Metric, qs: int, qe: int, value: float | None, high: float | None, unit: str, qualifier: str,
             measure: str, year: int | None, period: str) -> None:
-        key = (metric.name, measure, kind, period + ("力争" if qualifier == "力争" else ""))
+        key = _seen_key(metric.name, measure, unit, kind, period, qualifier)
         if key in seen:
             return
         seen.add(key)
@@ -258,14 +304,26 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
         out.append(Indicator(doc_id, str(meta.get("region") or ""), str(meta.get("level") or ""), year, metric.name,
                              measure, value, high, unit, qualifier, kind, period, quote, qs, qs + len(quote), section))
 
+    # Metrics of this sentence, one clause each, still waiting for a figure the next clause may give them:
+    # (metric, quote start, the measure they have: '' none, 'level' or 'growth', the rows given, year, period).
+    pending: list[tuple[Metric, int, str, list[Indicator], int | None, str]] = []
     for clause in _CLAUSES.split(text[start:end]):
         cstart, norm = pos, _normalise(clause)
         pos += len(clause)
-        context = lead + clause if kind == "target" else text[start:start + 30] + clause
-        year, period = _period(context if kind == "target" else clause, base_year)
+        context = (lead + clause if kind == "target" else text[start:start + 30] + clause).translate(_WIDTH)
+        year, period = _period(context if kind == "target" else norm, base_year)
         if kind == "result" and _MULTI.search(clause) and base_year:
             period = f"{base_year - 4}-{base_year}"
-        groups = _groups(norm, metrics)
+        # "单位国内生产总值用水量、能耗、二氧化碳排放量分别下降…": the denominator named once, for every item of the list.
+        intensity = [(w, m) for m in metrics if m.name == _INTENSITY_METRIC for w in ("能耗",)] if _INTENSITY_LIST.search(norm) else []
+        groups = _groups(norm, metrics, [*extra, *intensity])
+        if not groups:
+            if pending:
+                _follow_on(norm, cstart, pending, add, out, seen, year, period)
+            if re.search(r"[。；]\s*$", norm):
+                pending = []
+            continue
+        first_new = len(out)
         for i, (s, e, group) in enumerate(groups):
             stop = groups[i + 1][0] if i + 1 < len(groups) else len(norm)
             tail = norm[e:stop]
@@ -282,13 +340,16 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
             nth = _place_in_list(norm, s, tail)
             # The metric's value: the first figure with a unit, next to the name or reached by a verb a little
             # further on ("连续迈上4个万亿元台阶、达14.2万亿元").
-            v = next((x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x)), None)
+            figures = [x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x) and not _passing(tail, x)]
+            v = figures[0] if figures else None
             if nth:  # "商品销售额、社会消费品零售额分别增长6.2%和5.8%": this metric's figure is the nth
-                later = [x for x in _VALUE.finditer(tail) if x.group("v1") and _unit_of(x)][nth:]
-                v = later[0] if later and re.match(r"\S{0,3}分别", tail) else None
+                later = figures[nth:]
+                v = later[0] if later and _BEFORE_EACH.match(tail) else None
+            # "单位国内生产总值能耗和二氧化碳排放分别降低16%和17%": the first of a list whose other items are no metric.
+            first_listed = bool(re.match(r"[、和与及][^，；。\d]{1,14}?(?:分别|均|都)", tail))
             has_value = bool(v and (v.start() <= 8 or (v.start() <= 16 and v.group("verb") in _LEVEL_VERBS
                                                        and not re.search(r"[，；。]", tail[:v.start()]))
-                                 or (nth and v.start() <= 24)))
+                                 or ((nth or first_listed) and v.start() <= 24)))
             # "固定资产投资占全市75%", "进出口占比首次超50%", "占全县生产总值的26.8%": a share, not the metric's value
             # (except research spending, whose headline figure is its share of GDP).
             if v is not None and metric.name not in _SHARE_METRICS and (
@@ -298,6 +359,12 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
             if has_value and v is not None:
                 v = _to_value(tail, v)
                 value, high, unit, qualifier, measure = _row(v, metric, tail, norm[:s])
+                if measure == "level" and _increment(tail, v):
+                    measure = "growth"
+                # "用水量、能耗、二氧化碳排放量分别下降23%、15%、18%": the list's verb holds for every figure.
+                lv = re.match(r"[^，；。\d]{0,14}?分别(增长|提高|下降|降低)", tail)
+                if (nth or first_listed) and lv and not v.group("verb") and unit == "%":
+                    value, measure = (-abs(value) if lv.group(1) in ("下降", "降低") else value), "growth"
                 add(metric, cstart + s, cstart + e + v.end(), value, high, unit, qualifier, measure, year, period)
                 # "增长7%以上、力争8%": the stretch goal is a row of its own.
                 stretch = re.match(rf"[、，]?\s*(?:力争|争取)\s*(?:达到|增长)?\s*({_NUM})\s*(%|{_UNITS})", tail[v.end():v.end() + 16])
@@ -306,11 +373,24 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
                         "%" if stretch.group(2) == "％" else stretch.group(2), "力争", measure, year, period)
                 # "完成189亿元，同比增长12.1%": the growth after a level is a row of its own.
                 g = re.search(rf"(?:同比|比上年)?(?:增长|下降)\s*({_NUM})\s*%", tail[v.end():v.end() + 16])
-                if measure == "level" and g:
+                if (measure == "level" or unit not in ("%", "个百分点")) and g:
                     gv = float(g.group(1)) * (-1 if "下降" in g.group(0) else 1)
                     add(metric, cstart + s, cstart + e + v.end() + g.end(), gv, None, "%", "", "growth", year, period)
             elif qualitative and kind == "target":
-                add(metric, cstart + s, cstart + e + qualitative.end(), None, None, "", "", "growth", year, period)
+                # "能耗强度在“十四五”规划期内统筹考核": a plan named inside the target itself is not its period
+                qy, qp = _period(((lead + clause[:s]) if kind == "target" else clause[:s]).translate(_WIDTH), base_year)
+                add(metric, cstart + s, cstart + e + qualitative.end(), None, None, "", "", "growth", qy, qp)
+        new = out[first_new:]
+        for s, _e, group in groups:
+            given = [r for r in new if r.start == cstart + s]
+            # an amount added ("增加10亿元") leaves the metric still open to a growth rate or a level
+            measures = {r.measure for r in given if not (r.measure == "growth" and r.unit not in ("%", "个百分点", ""))}
+            if len(group) == 1 and len(measures) <= 1 and not any(r.value is None for r in given):
+                pending.append((group[0], cstart + s, next(iter(measures), ""), given, year, period))
+            else:
+                pending = []
+        if re.search(r"[。；]\s*$", norm):
+            pending = []
         for s, e, group in groups:  # "城乡居民收入与经济增长同步": one qualitative row for household income
             if len(group) > 1 and kind == "target" and _QUALITATIVE.match(norm[e:e + 24].lstrip("实际增长")):
                 income = next((m for m in metrics if m.name == _HOUSEHOLD_INCOME), None)
@@ -320,10 +400,60 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
     return out
 
 
-def _review_paragraphs(text: str, chunks: Sequence[Chunk]) -> list[tuple[int, int, str]]:
+_FOLLOW_GROWTH = re.compile(r"\s*(?:同比|比上年|较上年|年均)?(?:分别)?(?:实际)?(?:分别)?(?:增长|增速|下降|降低)")
+_FOLLOW_LEVEL = re.compile(rf"\s*(?:\d{{4}}年)?(?:稳步|累计|总量|规模|全年)?(?:达到|达|突破|超过|完成)\s*(?={_NUM})")
+
+
+def _seen_key(metric: str, measure: str, unit: str, kind: str, period: str, qualifier: str) -> tuple[str, str, str, str]:
+    """One row per metric, measure, kind and period (a 力争 figure apart; an amount added apart from a growth rate)."""
+    amount = measure == "growth" and unit not in ("%", "个百分点", "")
+    return metric, measure + ("+amount" if amount else ""), kind, period + ("力争" if qualifier == "力争" else "")
+
+
+def _follow_on(norm: str, cstart: int, pending: list[Any], add: Any, out: list[Indicator], seen: set[Any],
+               year: int | None, period: str) -> None:
+    """Figures in a clause naming no metric, for the metrics of the clauses before it in the sentence.
+
+    "城镇居民人均可支配收入17175元，农村居民人均纯收入5153元，实际增长9.8%和8.5%": the growths, in order;
+    "年均增长7%左右，达到110亿元" and "增加近1000亿元，稳步达到3000亿元以上": the level reached (it replaces an increment).
+    """
+    # The figures may follow a remark of their own ("历史性突破百亿大关，增长7.2%"): from the first piece that opens with them.
+    at = next((m.start(1) for m in re.finditer(rf"(?:^|，)({_FOLLOW_GROWTH.pattern}|{_FOLLOW_LEVEL.pattern})", norm)), None)
+    if at is None:
+        return
+    figures = [x for x in _VALUE.finditer(norm, at) if x.group("v1") and _unit_of(x)]
+    if not figures:
+        return
+    multi = bool(_MULTI.search(norm))
+    g = _FOLLOW_GROWTH.match(norm, at)
+    if g and all(_unit_of(x) in ("%", "％") for x in figures) and len(figures) == len(pending) \
+            and all(p[2] != "growth" for p in pending):
+        shared = next((x.group("q") for x in reversed(figures) if x.group("q")), "") or ""
+        shared = {"以下": "以内", "上下": "左右"}.get(shared, shared)
+        for (metric, qs, _, _, y, per), x in zip(pending, figures, strict=True):
+            value, high, unit, qualifier, _ = _row(x, metric, norm, "")
+            value = -abs(value) if re.search(r"下降|降低", g.group(0)) else value
+            add(metric, qs, cstart + x.end(), value, high, unit, qualifier or shared, "growth",
+                year if multi else y, period if multi else per)
+    elif (lv := _FOLLOW_LEVEL.match(norm, at)) and len(pending) == 1 and figures[0].start() <= lv.end() \
+            and _unit_of(figures[0]) not in ("%", "个百分点"):
+        metric, qs, measure, given, y, per = pending[0]
+        increments = [r for r in given if r.measure == "growth" and r.unit not in ("%", "个百分点")]
+        if measure == "level":
+            pending.clear()
+            return
+        for r in increments:  # the level reached is the headline, not the amount added on the way
+            out.remove(r)
+            seen.discard(_seen_key(r.metric, r.measure, r.unit, r.kind, r.period, r.qualifier))
+        value, high, unit, qualifier, _ = _row(figures[0], metric, norm, "")
+        add(metric, qs, cstart + figures[0].end(), value, high, unit, qualifier, "level", y, per)
+    pending.clear()
+
+
+def _review_paragraphs(text: str, chunks: Sequence[Chunk], part: str = "review") -> list[tuple[int, int, str]]:
     """The review's paragraphs in order, (start, end, section): runs of adjacent review chunks split at line breaks."""
     runs: list[list[Any]] = []
-    for c in sorted((c for c in chunks if c.kind == "body" and c.part == "review"), key=lambda c: c.start):
+    for c in sorted((c for c in chunks if c.kind == "body" and c.part == part), key=lambda c: c.start):
         if runs and c.start <= runs[-1][1]:
             runs[-1][1] = max(runs[-1][1], c.end)
         else:
@@ -350,6 +480,15 @@ def _headline_paragraphs(text: str, chunks: Sequence[Chunk], meta: Any, doc_id: 
     paragraphs = _review_paragraphs(text, chunks)
     if not any("\n" in text[s:e + 1] for s, e, _ in paragraphs):
         return paragraphs
+    out = _headlines(text, paragraphs, meta, doc_id)
+    if not out:  # the review part told nothing (an abstract whose review stands after the plan, under no known heading):
+        out = _headlines(text, _review_paragraphs(text, chunks, ""), meta, doc_id, _HEADLINE_METRICS + 1)
+    return out
+
+
+def _headlines(text: str, paragraphs: list[tuple[int, int, str]], meta: Any, doc_id: str,
+               least: int = _HEADLINE_METRICS) -> list[tuple[int, int, str]]:
+    """Of the review's paragraphs, the headline ones: the first naming two metrics, every one naming `least`."""
     # A run of short dash items ("——经济运行保持在合理区间。国内生产总值增长6.9%…") is one summary list.
     blocks: list[list[tuple[int, int, str]]] = []
     for s, e, section in paragraphs:
@@ -362,7 +501,7 @@ def _headline_paragraphs(text: str, chunks: Sequence[Chunk], meta: Any, doc_id: 
     out: list[tuple[int, int, str]] = []
     for block in blocks:
         named = {r.metric for s, e, section in block for r in _rows_in(text, s, e, "result", meta, section, doc_id, set())}
-        if len(named) >= _HEADLINE_METRICS or (not out and len(named) >= 2):
+        if len(named) >= least or (not out and len(named) >= 2 and least == _HEADLINE_METRICS):
             out += block
     return out
 
@@ -398,7 +537,10 @@ def extract_indicators(doc_id: str, text: str, chunks: Sequence[Chunk], meta: An
         heading = (c.section or [""])[-1]
         if f"{meta.get('plan_year')}年" in heading:  # "“十五五”时期主要目标和2026年重点工作" names both: the lead decides
             heading = ""
-        rows += _rows_in(text, cue.end(), end, "target", meta, section, doc_id, seen, heading + " " + lead)
+        # The metric may come before the cue in its clause ("广义货币M2增长目标为17%左右"): read from the clause's start.
+        floor = max(c.start, cue.start() - 40)
+        begin = max(floor, *(text.rfind(p, floor, cue.start()) + 1 for p in "，；。：\n"))
+        rows += _rows_in(text, begin, end, "target", meta, section, doc_id, seen, heading + " " + lead)
     return rows
 
 
