@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "split_sentences"]
+__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "split_sentences", "FIVE_YEAR_PLANS",
+           "five_year_plan"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 CJK_RE = re.compile(f"[{CJK}]")
@@ -100,3 +101,13 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
         if e > s:
             spans.append((offset + s, offset + e))
     return spans
+
+
+# The five-year plans reports name: "“十四五”时期" is 2021–2025.
+FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
+                   "十五五": (2026, 2030)}
+
+
+def five_year_plan(text: str) -> tuple[int, int] | None:
+    """The first and last year of the five-year plan text names, if any."""
+    return next((span for name, span in FIVE_YEAR_PLANS.items() if name in text), None)

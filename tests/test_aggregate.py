@@ -86,3 +86,16 @@ def test_a_price_target_is_a_ceiling():
     a = ask("target_vs_result", metric="居民消费价格", years=[2025], doc_ids=["bj", "bj25"])
     ans = answer_aggregate(a, select_rows(rows, a), REPORTS, {}, "北京2025年CPI目标实现了吗")
     assert "完成目标" in ans.text and "未完成" not in ans.text
+
+
+def test_every_target_of_one_report_in_its_order():
+    """'北京2026年主要预期目标有哪些' lists each metric's target once, in the report's order, each cited; no results."""
+    rows = [row("bj", "北京市", 2026, "target", 5, "左右", "地区生产总值增长5%左右"),
+            row("bj", "北京市", 2026, "target", 2, "左右", "居民消费价格涨幅2%左右", metric="居民消费价格"),
+            row("bj", "北京市", 2025, "result", 5.2, "", "地区生产总值增长5.2%"),
+            row("js", "江苏省", 2026, "target", 5, "", "地区生产总值增长5%")]
+    rows[1].update(start=30, end=42)
+    a = ask("all", metric="", doc_ids=["bj"])
+    ans = answer_aggregate(a, select_rows(rows, a), REPORTS, {}, "北京2026年主要预期目标有哪些")
+    assert [c.doc_id for c in ans.citations] == ["bj", "bj"]
+    assert ans.text.index("GDP：增长5%左右") < ans.text.index("居民消费价格：涨幅2%左右") and "5.2%" not in ans.text

@@ -29,6 +29,8 @@ _COUNT = re.compile(r"(?<!哪)几个|多少个(?:地方|地区|省|市|县|区|�
 _LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
 _THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|达到|在|是|为|定为)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*"
                         r"(?P<post>(?:左右)?(?:以上|以下|及以上|及以下|或更高|或以上|或更低)|左右)?")
+_ALL_TARGETS = re.compile(r"(?:主要预期目标|主要目标|预期目标|经济社会发展目标|各项指标|主要指标)[^。？?]{0,6}(?:有哪些|是什么|是啥|都是|分别|包括|哪些|多少)"
+                          r"|有哪些(?:预期)?(?:目标|指标)|哪些(?:主要)?(?:预期)?(?:目标|指标)")
 _TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}
 _TIER_ASKED = re.compile(r"各(省|市|县|区)|哪些(省份|省|市|县|区)|(省份|省)(?:的|里)")
 
@@ -37,7 +39,7 @@ _TIER_ASKED = re.compile(r"各(省|市|县|区)|哪些(省份|省|市|县|区)|(
 class AggregateAsk:
     """What an aggregate question asks: which metric, kind and years, over which reports, and how to show them."""
 
-    mode: str                   # filter | rank | list | count
+    mode: str                   # filter | rank | list | count | target_vs_result | all (every target of one report)
     metric: str
     kind: str                   # target | result
     years: list[int]
@@ -61,6 +63,11 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
         many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", query.text))
         return AggregateAsk("target_vs_result", metrics[0].name, "target", list(query.value_years or query.years), ids,
                             measure=_measure_asked(query.text, None), multi_year=many)
+    if not metrics and _ALL_TARGETS.search(query.text) and query.intent not in ("meta", "glossary") \
+            and query.doc_ids and len(query.region_docs) <= 1 and len(query.doc_ids) <= 3:
+        # "河北2021年主要预期目标有哪些": every target one report sets, each cited.
+        many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", query.text))
+        return AggregateAsk("all", "", "target", list(query.value_years or query.years), list(query.doc_ids), multi_year=many)
     if len(metrics) != 1 or query.intent in ("meta", "glossary", "target_vs_result", "open"):
         return None
     text = query.text
@@ -106,7 +113,7 @@ def select_rows(rows: Sequence[dict[str, Any]], ask: AggregateAsk) -> list[dict[
     """The indicator rows that answer: the metric and kind, for the years asked, within the reports asked about."""
     out = []
     for r in rows:
-        if r["metric"] != ask.metric or (r["kind"] != ask.kind and ask.mode != "target_vs_result"):
+        if (r["metric"] != ask.metric and ask.mode != "all") or (r["kind"] != ask.kind and ask.mode != "target_vs_result"):
             continue
         if ask.measure == "growth" and r["measure"] == "level" or ask.measure == "level" and r["measure"] != "level":
             continue
@@ -166,6 +173,8 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
     """A table answer: every qualifying report with its value and citation, how many were considered, which state none."""
     if ask.mode == "target_vs_result":
         return _target_vs_result(ask, rows, reports, texts, question)
+    if ask.mode == "all":
+        return _all_targets(ask, rows, reports, texts, question)
     key_year = "plan_year" if ask.kind == "target" else "review_year"
     considered = [r for r in reports if (ask.doc_ids is None or r.doc_id in ask.doc_ids)
                   and (not ask.years or getattr(r, key_year) in ask.years or r.year in ask.years)
@@ -210,6 +219,33 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
         named = [(r.region or r.doc_id) + (f"（{getattr(r, key_year)}年）" if len(ask.years) != 1 else "") for r in no_value]
         text += f"未写明{ask.metric}{kind_word}的：{'、'.join(named)}。"
     ans = Answer(text, bool(parts) or ask.mode == "count", cites, question, "" if parts else "no qualifying report")
+    ans.table = table
+    return ans
+
+
+def _all_targets(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports: Sequence[ReportInfo],
+                 texts: dict[str, str], question: str) -> Answer:
+    """Every target a report sets, in the order it states them, each cited (a metric's first statement stands for it)."""
+    by_id = {r.doc_id: r for r in reports}
+    chosen = [r for r in select_rows(rows, ask) if r["doc_id"] in by_id]
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in chosen:
+        k = (r["doc_id"], r["metric"])
+        if k not in best or _better(r, best[k]):
+            best[k] = r
+    stated = sorted(best.values(), key=lambda r: (r["doc_id"], int(r["start"])))
+    cites, table, parts = [], [], []
+    for r in stated:
+        info = by_id[r["doc_id"]]
+        cites.append(_cite(r, texts.get(r["doc_id"], ""), info.title))
+        table.append({"n": len(cites), "region": r["region"], "year": r.get("year"), "metric": r["metric"],
+                      "value": f"{r['metric']}：{_value_text(r)}", "quote": r["quote"], "doc_id": r["doc_id"], "kind": r["kind"]})
+        parts.append(f"{r['metric']}：{_value_text(r)}[{len(cites)}]")
+    names = "、".join(f"{by_id[d].region}{by_id[d].plan_year or ''}年" for d in dict.fromkeys(ask.doc_ids or []) if d in by_id)
+    if not parts:
+        return Answer(f"资料中没有找到{names}报告列出的主要预期目标。", False, [], question, "no target rows")
+    ans = Answer(f"{names}报告的主要预期目标（{len(parts)}项，按报告中的顺序）：" + "；".join(parts) + "。",
+                 True, cites, question)
     ans.table = table
     return ans
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
-from rag.text import CJK_RE
+from rag.text import CJK_RE, five_year_plan
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
@@ -298,6 +298,11 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     short_spans = spans[before:]
     unknown += _unknown_regions(text, list(spans), {r.region for r in reports})
     years = years_in(text)
+    plan = five_year_plan(text)
+    scope_years: list[int] = []
+    if not years and plan and vocabulary().cues["target_vs_result"].search(text):
+        years = [plan[1]]  # "“十二五”目标完成了吗": the plan's goal for its last year, and the review of it
+        scope_years = list(range(plan[0], plan[1] + 2))  # set in its first year's report, reviewed in the next plan's
     report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
     value_years = [y for y in years if y not in report_years]
     if report_years and _LAST_YEAR.search(text):
@@ -310,7 +315,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         def held(r: ReportInfo, y: int) -> bool:
             return (r.year == y or r.plan_year == y) if y in report_years else r.covers(y)
 
-        covered = [r for r in candidates if any(held(r, y) for y in years)]
+        covered = [r for r in candidates if any(held(r, y) for y in scope_years or years)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
             problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"

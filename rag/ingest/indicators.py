@@ -15,7 +15,7 @@ from typing import Any
 
 from rag.ingest.chunking import Chunk
 from rag.ingest.places import tier_of_level
-from rag.text import cn_to_int
+from rag.text import FIVE_YEAR_PLANS, cn_to_int
 from rag.vocabulary import Metric, vocabulary
 
 __all__ = ["Indicator", "extract_indicators"]
@@ -36,7 +36,6 @@ _LOCAL_TARGET = re.compile(r"(?:增长|预期)?目标(?:为|是|拟定为)|预�
 _TARGET_CUE = re.compile(r"主要预期目标|预期目标|主要目标|发展目标|目标(?:是|为)|经济社会发展的?目标")
 _CN_PERCENT = re.compile(r"百分之([〇零一二两三四五六七八九十点]+)")
 _PERIOD = re.compile(r"(?:到|至)(20\d{2})年")
-_FIVE_YEAR_PLAN = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
 _MULTI = re.compile(r"年均|五年|累计|十[一二三四五]五|以来")
 # Clauses end at ，；。： — except before "同比增长…", which belongs to the figure before it.
 _CLAUSES = re.compile(r"(?<=[，；。：])(?!\s*(?:同比|比上年|较上年|按可比口径|可比)?(?:增长|下降))")
@@ -184,7 +183,7 @@ def _period(context: str, year: int | None) -> tuple[int | None, str]:
         return int(m.group(1)), f"{year}-{m.group(1)}"
     if year and f"{year}年" in context:
         return year, str(year)
-    for name, (a, b) in _FIVE_YEAR_PLAN.items():
+    for name, (a, b) in FIVE_YEAR_PLANS.items():
         if name in context:
             return b, f"{a}-{b}"
     if re.search(r"今后五年|未来五年|五年后", context) and year:
