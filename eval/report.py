@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 __all__ = ["BAR", "misses_bar", "write_report", "plot"]
 
@@ -167,6 +170,52 @@ def _other_tracks(out_dir: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _indicators_section(out_dir: Path) -> str:
+    """The indicators table's extraction scores and the questions across reports, with a plot."""
+    import json
+
+    path = Path(__file__).resolve().parent / "indicators" / "results.json"
+    if not path.exists():
+        return ""
+    res = json.loads(path.read_text(encoding="utf-8"))
+    tables = [(k, v) for k, v in res.items() if not k.startswith("aggregate")]
+    questions = [(k.removeprefix("aggregate_"), v) for k, v in res.items() if k.startswith("aggregate")]
+    lines = ["## Indicators table and questions across reports", "",
+             "`python -m eval.indicators` (run by `rag eval`); details in `eval/indicators/REPORT.md`. A row matches when "
+             "(metric, value, qualifier, kind, year) agree; a question is right when every qualifying report is named "
+             "with its value and no other is. Bars: precision ≥ 97%, recall ≥ 90%, questions ≥ 90%.", "",
+             "| table | gold rows | precision | recall |", "|---|---|---|---|"]
+    lines += [f"| {k} | {v['gold_rows']} | {_pct(v['precision'])} | {_pct(v['recall'])} |" for k, v in tables]
+    lines += ["", "| questions | n | complete and exact |", "|---|---|---|"]
+    lines += [f"| {k} | {v['n']} | {_pct(v['accuracy'])} |" for k, v in questions]
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        labels = [f"{k} P" for k, _ in tables] + [f"{k} R" for k, _ in tables] + [f"{k} questions" for k, _ in questions]
+        values = ([100 * (v["precision"] or 0) for _, v in tables] + [100 * (v["recall"] or 0) for _, v in tables]
+                  + [100 * (v["accuracy"] or 0) for _, v in questions])
+        fig, ax = plt.subplots(figsize=(1.1 * len(labels) + 2, 3.6))
+        ax.bar(range(len(labels)), values, color=["#4c72b0"] * len(tables) + ["#55a868"] * len(tables) + ["#c44e52"] * len(questions))
+        for x, bar in ((97, "P bar"), (90, "R / questions bar")):
+            ax.axhline(x, color="grey", lw=0.8, ls="--")
+            ax.text(len(labels) - 0.5, x + 0.5, bar, fontsize=7, ha="right", color="grey")
+        ax.set_xticks(range(len(labels)), labels, rotation=25, ha="right")
+        ax.set_ylim(0, 105)
+        ax.set_ylabel("%")
+        ax.set_title("Indicators: extraction and questions across reports")
+        fig.tight_layout()
+        (out_dir / "plots").mkdir(parents=True, exist_ok=True)
+        fig.savefig(out_dir / "plots" / "indicators.png", dpi=110)
+        plt.close(fig)
+        lines += ["", "![indicators](plots/indicators.png)"]
+    except Exception as err:  # a plot is a convenience; the figures above stand without it
+        log.warning("indicators plot not drawn: %s", err)
+    return "\n".join(lines) + "\n"
+
+
 def write_report(results: dict[str, Any], out_dir: Path) -> Path:
     """Write REPORT.md (with plots under plots/) into out_dir."""
     meta, systems = results["meta"], results["systems"]
@@ -209,6 +258,7 @@ def write_report(results: dict[str, Any], out_dir: Path) -> Path:
         parts.append("## Numbers of the full pipeline not found in its cited passages\n\n" +
                      (_md(["id", "said", "numbers not in a cited passage", "cited"], bad) if bad else "None.\n"))
     parts.append(_other_tracks(out_dir))
+    parts.append(_indicators_section(out_dir))
     parts.append(DEFINITIONS)
     path = out_dir / "REPORT.md"
     path.write_text("\n".join(parts), encoding="utf-8")

@@ -186,14 +186,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out or (args.cache / "quick" if args.quick or args.items else EVAL_DIR)
     out.mkdir(parents=True, exist_ok=True)
     (out / "results.json").write_text(dump_results(results), encoding="utf-8")
+    if not (args.no_dev or args.quick or args.items or args.gold != EVAL_DIR / "gold.jsonl"):
+        from eval.dev_track import main as dev_main
+        from eval.indicators import main as indicators_main
+
+        dev_main(["--cache", str(args.cache)])  # skips with a message when ../shared/dev_reports is absent
+        indicators_main([])  # the indicators table and the questions across reports (eval/indicators/)
     write_report(results, out)
     _write_table(format_table(results))
     seconds = results["meta"]["total_seconds"]
     sys.stdout.write(f"{len(items)} items, {len(names)} systems, {seconds:.0f}s; wrote {out}/REPORT.md\n")
-    if not (args.no_dev or args.quick or args.items or args.gold != EVAL_DIR / "gold.jsonl"):
-        from eval.dev_track import main as dev_main
-
-        dev_main(["--cache", str(args.cache)])  # skips with a message when ../shared/dev_reports is absent
     failed = misses_bar(results)
     if failed:
         sys.stdout.write("full pipeline below the bar: " + ", ".join(f"{k} {v:.1%} < {BAR[k]:.0%}" for k, v in failed) + "\n")

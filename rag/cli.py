@@ -200,7 +200,7 @@ def _edge(module: str, what: str) -> Any:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    """Run the evaluation suite (the corpus gold set, then the dev-reports track when its folder is present)."""
+    """Run the evaluation suite: the corpus gold set, the dev-reports track when its folder is present, the indicators."""
     return int(_edge("eval.run", "eval").main(args.eval_args or []))
 
 
