@@ -92,3 +92,12 @@ def test_followup_carries_relative_year_and_growth():
     """'社零呢' after '义马去年GDP增长多少' asks last year's retail growth of 义马."""
     out = resolve_followup("社零呢", ["义马去年GDP增长多少"], REPORTS)
     assert out.startswith("义马市") and "去年" in out and "社零增长多少" in out
+
+
+def test_place_inside_a_held_province():
+    """A city with no report, asked about a topic, is looked up in its held province's report; its figures are refused."""
+    reports = [*REPORTS, ReportInfo("henan", "河南省", ("河南省", "河南"), 2026, 2026, 2025)]
+    q = understand("洛阳有什么新项目", reports)
+    assert q.doc_ids == ["henan"] and q.inside_regions == ["洛阳"] and not q.problem
+    assert understand("洛阳2026年GDP目标", reports).problem
+    assert understand("洛阳市长是谁", reports).problem

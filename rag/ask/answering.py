@@ -148,6 +148,8 @@ class ExtractiveAnswerer:
             return Answer(f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。", False, [],
                           query.text, "no supporting passage")
         text = "；".join(parts) + "。"
+        if query.inside_regions:  # say whose report speaks of the place asked about
+            text = f"资料中没有{'、'.join(query.inside_regions)}的报告；{'、'.join(query.regions)}的报告中写道：{text}"
         if missing and any(missing):
             text += f"（{NOT_FOUND}{'、'.join(m for m in missing if m)}的相应内容。）"
         if unheld and any(unheld):

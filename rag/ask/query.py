@@ -42,6 +42,7 @@ class Query:
     regions: list[str] = field(default_factory=list)
     region_docs: dict[str, list[str]] = field(default_factory=dict)  # region → its matching reports
     unknown_regions: list[str] = field(default_factory=list)
+    inside_regions: list[str] = field(default_factory=list)  # places with no report, asked of the held region around them
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
@@ -92,6 +93,19 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
     for region in found:
         found[region] = [r.doc_id for r in reports if r.region == region]
     return found, spans
+
+
+def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInfo]) -> dict[str, list[str]]:
+    """The held regions that contain places the question names but no report covers, when it asks about no figure.
+
+    A figure of the place's own (unheld) report is refused; a topic it names may be in its province's report.
+    """
+    voc = vocabulary()
+    asks_own = ("target_vs_result", "meta_speaker", "meta_date", "meta_session")  # its own report's figures or header
+    if any(names(text, w) for m in voc.metrics for w in m.all_words()) or any(voc.cues[c].search(text) for c in asks_own):
+        return {}
+    parents = {p for name in unknown for place in gazetteer().get(name, [])[:1] for p in place.parents}
+    return {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.region in parents}
 
 
 def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, list[str]],
@@ -297,6 +311,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     unknown = _short_regions(text, reports, region_docs, spans)
     short_spans = spans[before:]
     unknown += _unknown_regions(text, list(spans), {r.region for r in reports})
+    within: list[str] = []
     years = years_in(text)
     plan = five_year_plan(text)
     scope_years: list[int] = []
@@ -307,6 +322,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     value_years = [y for y in years if y not in report_years]
     if report_years and _LAST_YEAR.search(text):
         value_years = sorted({y - 1 for y in report_years} | set(value_years))
+    if unknown and not region_docs:
+        inside = _held_parents(unknown, text, reports)
+        if inside:  # "泉州成了什么美食之都": no report of 泉州, but 福建's may speak of it
+            region_docs, unknown, within = inside, [], unknown
     candidates = [r for r in reports if not region_docs or any(r.doc_id in d for d in region_docs.values())]
     problem = ""
     if unknown and not region_docs:
@@ -331,7 +350,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     terms = term_groups(_strip_places(_blank_spans(text, short_spans), reports))
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
-              unknown_regions=unknown, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
+              unknown_regions=unknown, inside_regions=within, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
     q.lookups = _lookups(q, candidates)
