@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.ask.aggregate import answer_aggregate, plan_aggregate, select_rows
+from rag.ask.aggregate import answer_aggregate, lacks_a_side, plan_aggregate, select_rows
 from rag.ask.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer
 from rag.ask.catalogue import Catalogue
 from rag.ask.query import Query, resolve_followup, understand
@@ -225,7 +225,7 @@ class Assistant:
                 if scope is not None:
                     ask.doc_ids = [d for d in (ask.doc_ids if ask.doc_ids is not None else scope) if d in set(scope)]
                 rows = select_rows(self._rows, ask)
-                if ask.mode != "target_vs_result" or not _unread_sides(rows, ask, self.catalogue):
+                if ask.mode != "target_vs_result" or not lacks_a_side(rows, ask, self.catalogue.reports):
                     texts = {d: self.index.documents[d].text for d in {r["doc_id"] for r in rows}}
                     return Trace(query, [], answer_aggregate(ask, rows, self.catalogue.reports, texts, query.text))
                 # The table lacks the target or the result: the passages may still state it in words it does not read.
@@ -237,16 +237,6 @@ class Assistant:
         """Add the held reports close to a refused question: its regions in other years, its years elsewhere."""
         ans.holdings = self.catalogue.nearby(query.regions, query.years, self.settings.nearby_limit)
         return ans
-
-
-def _unread_sides(rows: Sequence[dict[str, Any]], ask: Any, catalogue: Catalogue) -> bool:
-    """True when a held report should state a target or result asked for but the table has no row for it."""
-    held = [r for r in catalogue.reports if ask.doc_ids is None or r.doc_id in ask.doc_ids]
-    for y in ask.years:
-        for kind, has_report in (("target", any(r.plan_year == y for r in held)), ("result", any(r.review_year == y for r in held))):
-            if has_report and not any(r["kind"] == kind and r.get("year") == y for r in rows):
-                return True
-    return False
 
 
 def _turn_text(turn: Any) -> str:

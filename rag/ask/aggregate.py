@@ -29,6 +29,7 @@ _COUNT = re.compile(r"(?<!哪)几个|多少个(?:地方|地区|省|市|县|区|�
 _LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
 _THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|达到|在|是|为|定为)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*"
                         r"(?P<post>(?:左右)?(?:以上|以下|及以上|及以下|或更高|或以上|或更低)|左右)?")
+_MULTI_YEAR_ASKED = re.compile(r"五年|十[一二三四五]五|年均|规划期")  # a five-year goal or average, not one year's
 _ALL_TARGETS = re.compile(r"(?:主要预期目标|主要目标|预期目标|经济社会发展目标|各项指标|主要指标)[^。？?]{0,6}(?:有哪些|是什么|是啥|都是|分别|包括|哪些|多少)"
                           r"|有哪些(?:预期)?(?:目标|指标)|哪些(?:主要)?(?:预期)?(?:目标|指标)")
 _TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}
@@ -60,13 +61,13 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     if len(metrics) == 1 and query.intent == "target_vs_result" and query.years and len(query.region_docs) <= 1:
         # "郴州2022年GDP目标完成了吗": that year's target (its own report) beside its result (the next year's report).
         ids = next(iter(query.region_docs.values()), None) if query.region_docs else query.doc_ids
-        many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", query.text))
+        many = bool(_MULTI_YEAR_ASKED.search(query.text))
         return AggregateAsk("target_vs_result", metrics[0].name, "target", list(query.value_years or query.years), ids,
                             measure=_measure_asked(query.text, None), multi_year=many)
     if not metrics and _ALL_TARGETS.search(query.text) and query.intent not in ("meta", "glossary") \
             and query.doc_ids and len(query.region_docs) <= 1 and len(query.doc_ids) <= 3:
         # "河北2021年主要预期目标有哪些": every target one report sets, each cited.
-        many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", query.text))
+        many = bool(_MULTI_YEAR_ASKED.search(query.text))
         return AggregateAsk("all", "", "target", list(query.value_years or query.years), list(query.doc_ids), multi_year=many)
     if len(metrics) != 1 or query.intent in ("meta", "glossary", "target_vs_result", "open"):
         return None
@@ -98,7 +99,7 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     tier_m = _TIER_ASKED.search(text)
     tier = _TIERS.get(next(g for g in tier_m.groups() if g), "") if tier_m else ""
     measure = _measure_asked(text, th)
-    many = bool(re.search(r"五年|十[一二三四五]五|年均|规划期", text))
+    many = bool(_MULTI_YEAR_ASKED.search(text))
     return AggregateAsk(mode, metrics[0].name, kind, list(query.value_years or query.years),
                         query.doc_ids, tier, op, value, bool(_ASC.search(text)), measure, qualifier, many,
                         bool(_NUMERIC.search(text)))
@@ -268,6 +269,16 @@ def _cite(r: dict[str, Any], doc_text: str, title: str) -> Citation:
                     quote=r["quote"], score=1.0, doc_id=r["doc_id"], start=lo, end=lo + len(passage),
                     quote_start=s, quote_end=e)
 
+
+
+def lacks_a_side(rows: Sequence[dict[str, Any]], ask: AggregateAsk, reports: Sequence[ReportInfo]) -> bool:
+    """True when a held report should state a target or result asked for but the table has no row for it."""
+    held = [r for r in reports if ask.doc_ids is None or r.doc_id in ask.doc_ids]
+    for y in ask.years:
+        for kind, has_report in (("target", any(r.plan_year == y for r in held)), ("result", any(r.review_year == y for r in held))):
+            if has_report and not any(r["kind"] == kind and r.get("year") == y for r in rows):
+                return True
+    return False
 
 
 def _target_vs_result(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports: Sequence[ReportInfo],

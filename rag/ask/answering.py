@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
@@ -109,9 +110,14 @@ def _bare(group: TermGroup, low: str) -> str:
         return low
     denominator = group.metric.denominator_only
     low = denominator.sub("", low) if denominator else low
-    # "战略性新兴产业占规上工业增加值比重": any metric named as the whole a share is taken of.
-    words = "|".join(re.escape(w.lower()) for w in group.words)
-    return re.sub(rf"占[^，。；]{{0,12}}?(?:{words})[^，。；\d]{{0,4}}?(?:比重|比例|之比)", "", low)
+    return _share_of(group.words).sub("", low)
+
+
+@lru_cache(maxsize=256)
+def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Where a metric is named as the whole a share is taken of ("战略性新兴产业占规上工业增加值比重")."""
+    alts = "|".join(re.escape(w.lower()) for w in words)
+    return re.compile(rf"占[^，。；]{{0,12}}?(?:{alts})[^，。；\d]{{0,4}}?(?:比重|比例|之比)")
 
 
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan

@@ -15,7 +15,7 @@ from typing import Any
 
 from rag.ingest.chunking import Chunk
 from rag.ingest.places import tier_of_level
-from rag.text import FIVE_YEAR_PLANS, cn_to_int
+from rag.text import cn_to_int, five_year_plan
 from rag.vocabulary import Metric, vocabulary
 
 __all__ = ["Indicator", "extract_indicators"]
@@ -183,9 +183,9 @@ def _period(context: str, year: int | None) -> tuple[int | None, str]:
         return int(m.group(1)), f"{year}-{m.group(1)}"
     if year and f"{year}年" in context:
         return year, str(year)
-    for name, (a, b) in FIVE_YEAR_PLANS.items():
-        if name in context:
-            return b, f"{a}-{b}"
+    plan = five_year_plan(context)
+    if plan:
+        return plan[1], f"{plan[0]}-{plan[1]}"
     if re.search(r"今后五年|未来五年|五年后", context) and year:
         return year + 4, f"{year}-{year + 4}"
     return year, str(year) if year else ""
@@ -215,7 +215,7 @@ def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[floa
     high = float(v.group("v2")) if v.group("v2") else None
     q = v.group("q") or ""
     qualifier = "range" if high is not None else ("力争" if v.group("pre") or before.endswith(("力争", "争取")) else
-                                                  {"以下": "以内", "上下": "左右"}.get(q, q))
+                                                  _QUALIFIER_WORDS.get(q, q))
     if not q and (verb in ("突破", "超过", "超", "高于") or v.group("over")) and qualifier == "":
         qualifier = "以上"
     if not q and verb in ("低于", "不超过", "控制在") and qualifier == "" and unit == "%":
@@ -227,6 +227,16 @@ def _row(v: re.Match[str], metric: Metric, tail: str, before: str) -> tuple[floa
     else:
         measure = "rate" if unit == "%" else "level"
     return value, high, unit, qualifier, measure
+
+
+# Qualifier words as the table writes them: 以下 is 以内, 上下 is 左右.
+_QUALIFIER_WORDS = {"以下": "以内", "上下": "左右"}
+
+
+def _shared_qualifier(values: Sequence[re.Match[str]]) -> str:
+    """The qualifier a list of figures shares: the last one written ("3.5%和5.5%以内" → 以内 for both)."""
+    q = next((x.group("q") for x in reversed(values) if x.group("q")), "") or ""
+    return _QUALIFIER_WORDS.get(q, q)
 
 
 def _unit_of(v: re.Match[str]) -> str:
@@ -272,8 +282,7 @@ def _listed_values(group: Sequence[Metric], tail: str, kind: str) -> list[tuple[
     out = []
     for block in range(min(2, len(values) // n)):
         chunk = values[block * n:(block + 1) * n]
-        shared = next((x.group("q") for x in reversed(chunk) if x.group("q")), "") or ""
-        shared = {"以下": "以内", "上下": "左右"}.get(shared, shared)
+        shared = _shared_qualifier(chunk)
         out += [(m, x, "" if x.group("q") else shared) for m, x in zip(group, chunk, strict=True)]
     return out
 
@@ -392,7 +401,6 @@ def _rows_in(text: str, start: int, end: int, kind: str, meta: Any, section: str
             pending = []
         for s, e, group in groups:  # "城乡居民收入与经济增长同步": one qualitative row for household income
             if len(group) > 1 and kind == "target" and _QUALITATIVE.match(norm[e:e + 24].lstrip("实际增长")):
-                income = next((m for m in metrics if m.name == _HOUSEHOLD_INCOME), None)
                 q = _QUALITATIVE.search(norm, e)
                 if income and q:
                     add(income, cstart + s, cstart + q.end(), None, None, "", "", "growth", year, period)
@@ -427,8 +435,7 @@ def _follow_on(norm: str, cstart: int, pending: list[Any], add: Any, out: list[I
     g = _FOLLOW_GROWTH.match(norm, at)
     if g and all(_unit_of(x) in ("%", "％") for x in figures) and len(figures) == len(pending) \
             and all(p[2] != "growth" for p in pending):
-        shared = next((x.group("q") for x in reversed(figures) if x.group("q")), "") or ""
-        shared = {"以下": "以内", "上下": "左右"}.get(shared, shared)
+        shared = _shared_qualifier(figures)
         for (metric, qs, _, _, y, per), x in zip(pending, figures, strict=True):
             value, high, unit, qualifier, _ = _row(x, metric, norm, "")
             value = -abs(value) if re.search(r"下降|降低", g.group(0)) else value
