@@ -80,6 +80,7 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
     spans: list[tuple[int, int]] = []
     national = set(vocabulary().national)
     aliases = sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0]))
+    named: list[tuple[int, int, str]] = []
     for alias, region in aliases:
         for m in re.finditer(re.escape(alias), text):
             if any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
@@ -90,9 +91,29 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
                 continue  # 雄安新区 is no mention of 安新县, 上海自贸区 asks about a topic, not Shanghai's report
             spans.append((m.start(), m.end()))
             found.setdefault(region, [])
+            named.append((m.start(), m.end(), region))
+    for region in _enclosing(text, named):
+        found.pop(region, None)  # "保定满城", "河北保定": the place named, not the one around it
     for region in found:
         found[region] = [r.doc_id for r in reports if r.region == region]
     return found, spans
+
+
+def _enclosing(text: str, named: Sequence[tuple[int, int, str]]) -> set[str]:
+    """Regions named right before a place inside them (保定满城, 河北省保定市): they only say where it lies."""
+    out = set()
+    for s1, e1, outer in named:
+        for s2, _, inner in named:
+            if inner != outer and 0 <= s2 - e1 <= 1 and text[e1:s2] in ("", "的", "市", "省") and _inside(inner, outer):
+                out.add(outer)
+    return out
+
+
+def _inside(inner: str, outer: str) -> bool:
+    """True when region inner lies within region outer."""
+    if inner.startswith(outer):
+        return True
+    return any(outer in p.parents for p in gazetteer().get(inner, [])[:1])
 
 
 def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInfo]) -> dict[str, list[str]]:
@@ -347,7 +368,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
-    terms = term_groups(_strip_places(_blank_spans(text, short_spans), reports))
+    topic = _strip_places(_blank_spans(text, short_spans), reports)
+    terms = _rejoin(term_groups(topic), topic, idf) if idf is not None else term_groups(topic)
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
               unknown_regions=unknown, inside_regions=within, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
@@ -377,6 +399,30 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
                 out.append(Lookup(f"{region}{y}年", own, q.intent))
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))
+    return out
+
+
+def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> list[TermGroup]:
+    """Mend a word jieba cut wrong (提胖|东来 for 提|胖东来): a plain word no passage holds becomes the
+    stretch of the question around it that passages do hold, if that keeps all but one of its characters."""
+    unseen = idf("\uffff")  # the weight of a word no passage contains
+    out = list(groups)
+    for g in groups:
+        i = text.find(g.head)
+        if g.kind != "word" or g not in out or i < 0 or not all(CJK_RE.match(c) for c in g.head) or idf(g.head) < unseen:
+            continue
+        j = i + len(g.head)
+        lo, hi = i, j
+        while lo > 0 and lo > i - 4 and CJK_RE.match(text[lo - 1]):
+            lo -= 1
+        while hi < len(text) and hi < j + 4 and CJK_RE.match(text[hi]):
+            hi += 1
+        spans = [(a, b) for a in range(lo, i + 2) for b in range(max(a + 3, j - 1), hi + 1)
+                 if (a < i or b > j) and a <= i + 1 and b >= j - 1 and b - a >= 3]
+        best = next((text[a:b] for a, b in sorted(spans, key=lambda x: x[0] - x[1]) if idf(text[a:b]) < unseen), None)
+        if best:
+            out = [x for x in out if not (x.kind == "word" and x.head in best) and x is not g]
+            out.insert(groups.index(g), TermGroup((best,)))
     return out
 
 

@@ -339,7 +339,8 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
 def _aliases(place: Place) -> list[str]:
     """Names a user may type for the place: 焦作市解放区, 焦作解放区, 解放区 …"""
     short = short_name(place.name)
-    names = {place.name, place.full_name} | ({short} if is_distinctive(short) else set())
+    typed = tier_of(place) != "县级" or is_distinctive(short)  # a city or province is typed by its short name (保定)
+    names = {place.name, place.full_name} | ({short} if typed else set())
     if place.full_name != place.name:
         city = place.parents[-1]
         names.add(short_name(city) + place.name)
