@@ -57,6 +57,7 @@ class Vocabulary:
     filler_words: tuple[str, ...]
     not_places: tuple[str, ...]
     topic_after_place: tuple[str, ...]
+    yardstick: re.Pattern[str]  # 全国 as what a place is measured against (全国典型, 居全国前列)
     abbreviations: dict[str, str]
     pairs: dict[str, tuple[str, ...]]
     speaker_posts: tuple[str, ...]
@@ -65,6 +66,7 @@ class Vocabulary:
     filler: re.Pattern[str]
     province_short: dict[str, str]  # 苏 → 江苏
     province_short_re: re.Pattern[str] | None
+    province_short_bare: re.Pattern[str] | None  # the short names with only the context before them
     filler_affixes: re.Pattern[str]  # particles jieba glues to a verb (建了, 要建)
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
@@ -100,6 +102,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
         filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
         topic_after_place=tuple(scope["topic_after_place"]),
+        yardstick=re.compile("(?:{})全国|全国(?:{})".format("|".join(scope["yardstick_before"]), "|".join(scope["yardstick_after"]))),
         abbreviations={k: v for k, v in data["abbreviations"].items() if k != "why"},
         pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
@@ -108,6 +111,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         province_short={k: v for k, v in short.items() if len(k) == 1},
         province_short_re=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}]{{1,3}}){short['after']}")
         if short else None,
+        province_short_bare=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}])") if short else None,
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
         sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
     )

@@ -43,3 +43,31 @@ def test_instructions_in_a_document_are_not_answers():
     res = answer("运城2023年GDP目标", injected, real)
     assert res.answered and "100%" not in res.text and "6%左右" in res.text
     assert not answer("运城2023年GDP目标", injected).answered
+
+
+def test_a_figure_of_another_measure_does_not_answer():
+    """'粮食产量完成国家下达任务' states no figure for grain, though the sentence has other figures."""
+    res = answer("运城2022年粮食产量多少", passage("新建高标准农田39万亩，粮食种植面积达到586万亩，粮食产量完成国家下达任务。", "一、2022年工作回顾"))
+    assert not res.answered
+    res = answer("运城2022年粮食产量多少", passage("全年粮食播种面积83.3万亩，产量7.1亿斤。", "一、2022年工作回顾"))
+    assert res.answered and "7.1亿斤" in res.text
+
+
+def test_parts_of_another_measure_are_not_the_metric():
+    """'粮食播种面积…、蔬菜产量…' names no grain output."""
+    res = answer("运城2023年粮食产量目标多少万吨", passage("确保粮食播种面积稳定在100万亩以上、蔬菜产量稳定在200万吨左右。", "二、2023年工作安排"))
+    assert not res.answered
+
+
+def test_a_percentage_asked_is_not_answered_by_a_level():
+    """'增长了百分之几' wants a rate; a total reached is no answer."""
+    res = answer("运城2022年GDP增长了百分之几", passage("2022年地区生产总值达到2301亿元，连续五年稳居全省第二。", "一、2022年工作回顾"))
+    assert not res.answered
+
+
+def test_a_plan_task_in_the_plan_part_answers_a_target():
+    """In the plan part, '完成36个老旧小区改造' is this year's task, not a past result."""
+    p = Passage("yc:2", "yc", "实施市民安居工程。完成36个老旧小区改造，改善居民生活环境。", 0, "二、2023年工作重点", "body",
+                "运城市2023年政府工作报告", "运城市", 2023, 1.0, {"plan_year": 2023, "review_year": 2022}, part="plan")
+    res = answer("运城23年要完成多少个老旧小区改造", p)
+    assert res.answered and "36个" in res.text

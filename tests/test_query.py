@@ -101,3 +101,82 @@ def test_place_inside_a_held_province():
     assert q.doc_ids == ["henan"] and q.inside_regions == ["洛阳"] and not q.problem
     assert understand("洛阳2026年GDP目标", reports).problem
     assert understand("洛阳市长是谁", reports).problem
+
+
+NATIONAL = ReportInfo("nat2010", "全国", ("全国", "国务院", "中央", "国家"), 2010, 2010, 2009, level="国家")
+COUNTIES = [
+    ReportInfo("bd", "保定市", ("保定市", "保定"), 2021, 2021, 2020),
+    ReportInfo("mc20", "保定市满城区", ("保定市满城区", "满城区", "满城"), 2020, 2020, 2019),
+    ReportInfo("mc23", "保定市满城区", ("保定市满城区", "满城区", "满城"), 2023, 2023, 2022),
+    ReportInfo("tx20", "唐县", ("唐县",), 2020, 2020, 2019),
+    ReportInfo("hb21", "河北省", ("河北省", "河北"), 2021, 2021, 2020),
+]
+
+
+def test_place_named_before_a_place_inside_it():
+    """'保定满城' names 满城; '河北和保定' names both."""
+    assert set(understand("保定满城23年GDP目标", COUNTIES).region_docs) == {"保定市满城区"}
+    assert set(understand("河北和保定21年GDP目标", COUNTIES).region_docs) == {"河北省", "保定市"}
+
+
+def test_place_after_the_report_named_is_the_topic():
+    """'满城23年报告里河北京车…' asks 满城's report about a company; '10年报告说珠海…' asks the national report."""
+    q = understand("满城23年报告里河北京车有啥新车下线", [*COUNTIES, ReportInfo("bj", "北京市", ("北京市", "北京"), 2026, 2026, 2025)])
+    assert set(q.region_docs) == {"保定市满城区"}
+    q = understand("10年报告说珠海要开发哪个岛", [NATIONAL, *COUNTIES])
+    assert q.doc_ids == ["nat2010"] and not q.problem
+
+
+def test_place_with_no_province_held_is_in_the_national_report():
+    """A city whose province is not held, asked about a topic, is looked up in the national reports."""
+    q = understand("珠海横琴岛怎么开发", [NATIONAL, *REPORTS])
+    assert q.doc_ids == ["nat2010"] and q.inside_regions == ["珠海"]
+
+
+def test_national_as_a_yardstick_is_no_report():
+    """'被评为全国典型' measures a place against the nation; it does not ask the national report."""
+    assert "全国" not in understand("唐县哪家企业被评为全国典型", [NATIONAL, *COUNTIES]).region_docs
+
+
+def test_measure_word_after_how_many():
+    """'多少个省重点项目' keeps 重点项目 whole; '多少项目' keeps its 项目."""
+    heads = [g.head for g in understand("满城23年实施多少个省重点项目", COUNTIES).terms]
+    assert "重点项目" in heads and not any(h.startswith("个") for h in heads)
+    assert "项目" in [g.head for g in understand("满城23年新签约多少项目", COUNTIES).terms]
+
+
+def test_five_year_period_reads_the_review_after_it():
+    """'十三五期间…从多少涨到多少' is a result of 2020, reviewed in the 2021 report; the period words leave the topic."""
+    q = understand("河北十三五期间居民人均可支配收入从多少涨到多少", COUNTIES)
+    assert q.years == [2020] and q.intent == "result" and q.doc_ids == ["hb21"]
+    assert all("十三" not in g.head and "期间" not in g.head for g in q.terms)
+
+
+def test_result_of_a_year_only_planned_is_refused():
+    """'满城2023年…最后完成了多少': only 2023's own report is held, and it states the plan, not the outcome."""
+    assert "回顾" in understand("满城区2023年城镇新增就业最后完成了多少", COUNTIES).problem
+    assert not understand("18年报告说过去五年城镇化率从多少提高到多少", [ReportInfo("n18", "全国", ("全国",), 2018, 2018, 2017, level="国家")]).problem
+
+
+def test_each_region_its_own_year():
+    """'河北21年和满城区23年…' looks up 河北 in 2021 and 满城 in 2023, not every pair."""
+    q = understand("河北21年和满城区23年计划改造老旧小区各多少个", COUNTIES)
+    assert {lk.label: lk.doc_ids for lk in q.lookups} == {"河北省2021年": ["hb21"], "保定市满城区2023年": ["mc23"]}
+
+
+def test_followup_keeps_the_year_the_new_region_has():
+    """'唐县2020年…' then '满城呢' asks 满城's 2020 report; a province short name alone is a follow-up too."""
+    assert "2020年" in resolve_followup("满城呢", ["唐县2020年城镇新增就业计划多少"], COUNTIES)
+    out = resolve_followup("冀呢", ["唐县2020年城镇新增就业计划多少"], COUNTIES)
+    assert out.startswith("河北省") and "唐县" not in out
+
+
+def test_word_jieba_cut_wrong_is_mended_from_the_passages():
+    """'提胖东来' is cut 提胖|东来: the stretch the passages hold (胖东来) becomes the term."""
+    texts = ["推广胖东来经验，打造消费新场景。", "东来顺"]
+
+    def idf(word: str) -> float:
+        return 1.0 + 5.0 / (1 + sum(word in t for t in texts))
+
+    heads = [g.head for g in understand("河北报告里提胖东来了吗", COUNTIES, idf=idf).terms]
+    assert "胖东来" in heads and "提胖" not in heads

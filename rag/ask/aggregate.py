@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.ask.answering import Answer, Citation
+from rag.ask.answering import NOT_FOUND, Answer, Citation
 from rag.ask.catalogue import ReportInfo
 from rag.ask.query import Query
 from rag.ingest.places import tier_of_level
@@ -328,6 +328,10 @@ def _target_vs_result(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports
         else:
             lines.append(f"{y + 1}年的报告未写明{ask.metric}的实际数值。")
     text = "".join(lines)
+    unreviewed = [y for y in ask.years if not any(r.review_year == y for r in held)]
+    if unreviewed:  # the outcome cannot be told: refuse, and show the target that is held
+        text = f"{NOT_FOUND}{'、'.join(map(str, unreviewed))}年的实际完成情况。{text}"
+        return Answer(text, False, cites, question, "the report reviewing that year is not held", table=table)
     ans = Answer(text, bool(cites), cites, question, "" if cites else "no target or result stated")
     ans.table = table
     return ans

@@ -9,11 +9,11 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, wants_number
+from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.text import fold, split_sentences
-from rag.vocabulary import TermGroup
+from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
 
@@ -84,7 +84,7 @@ def _match_quality(group: TermGroup, low: str) -> float:
     loose_hits = sum(names(low, w.lower()) for w in group.loose)
     if loose_hits:
         best = max(best, 0.4)
-    if loose_hits >= 2:
+    if loose_hits >= 2 and _parts_of_one(group, low):
         best = max(best, 0.8)  # "粮食…产量": the metric's parts, split by other words
     if best == 0.0:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
@@ -92,6 +92,32 @@ def _match_quality(group: TermGroup, low: str) -> float:
             pairs = [w[i:i + 2] for i in range(len(w) - 1)]
             best = max(best, 0.8 * sum(p in low for p in pairs) / len(pairs))
     return best
+
+
+def _parts_of_one(group: TermGroup, low: str) -> bool:
+    """True when the metric's parts name one measure: "粮食…产量" in one clause, or "粮食播种面积…，产量7.1亿斤"
+    where the second part opens its clause; not "粮食播种面积…、蔬菜产量", where it belongs to another noun."""
+    hits = sorted((m.start(), w) for w in group.loose for m in re.finditer(re.escape(w.lower()), low))
+    for (a, wa), (b, wb) in zip(hits, hits[1:], strict=False):
+        if wa == wb or b < a + len(wa):
+            continue
+        if not re.search(r"[，、；]", low[a:b]) or re.search(r"[，、；和及与](?:总|全年|年)?$", low[:b]):
+            return True
+    return False
+
+
+def _figure_by_metric(quote: str, query: Query) -> bool:
+    """True when a clause naming an asked metric, or the clause after it, gives a figure ("粮食产量完成国家下达任务" does not).
+
+    Where a clause names the metric in full, only such clauses count."""
+    clauses = re.split(r"[，；。]", quote.lower())
+    for g in query.metrics:
+        quality = [_match_quality(g, _bare(g, c)) for c in clauses]
+        top = max(quality, default=0.0)
+        if top > 0 and not any(q == top and (NUMBER.search(clauses[i]) or (i + 1 < len(clauses) and NUMBER.search(clauses[i + 1])))
+                               for i, q in enumerate(quality)):
+            return False
+    return True
 
 
 def covered(text: str, query: Query) -> float:
@@ -120,6 +146,7 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"占[^，。；]{{0,12}}?(?:{alts})[^，。；\d]{{0,4}}?(?:比重|比例|之比)")
 
 
+_PERCENT = re.compile(r"\d\s*[%％]|百分之|个百分点|\d\s*成")
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
@@ -160,6 +187,9 @@ class ExtractiveAnswerer:
             text += f"（{NOT_FOUND}{'、'.join(m for m in missing if m)}的相应内容。）"
         if unheld and any(unheld):
             text += f"（{'、'.join(u for u in unheld if u)}：资料中没有相应年份的报告。）"
+            if query.intent == "target_vs_result":  # the outcome cannot be told without the report that reviews it
+                return Answer(f"{NOT_FOUND}{'、'.join(u for u in unheld if u)}。{text}", False, cites, query.text,
+                              "the report reviewing that year is not held")
         return Answer(text, True, cites, query.text)
 
     def candidates(self, query: Query, passages: Sequence[Passage]) -> list[Candidate]:
@@ -167,6 +197,8 @@ class ExtractiveAnswerer:
         out = []
         metric = bool(query.metrics)
         number_wanted = wants_number(query)
+        unit = unit_asked(query)
+        percent = bool(vocabulary().cues["asks_percent"].search(query.text))
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -188,8 +220,12 @@ class ExtractiveAnswerer:
                         and covered(p.text[slice(*sentences[i + 1])], query) >= self.min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
-                if number_wanted and metric and not NUMBER.search(quote):
-                    continue
+                if number_wanted and (metric or unit) and not NUMBER.search(quote):
+                    continue  # "多少辆" is not answered by a sentence with no figure
+                if number_wanted and metric and not _figure_by_metric(quote, query):
+                    continue  # the figures there are of other things
+                if metric and percent and not _PERCENT.search(quote):
+                    continue  # "增长了百分之几" is not answered by a level
                 if not _fits_intent(query, p, quote):
                     continue
                 out.append(Candidate(p, rank, (s, e), (qs, qe), cover, entry))
@@ -307,7 +343,8 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     if query.intent == "target" and query.metrics:
         if re.search(r"比上年|实现了|增长了|达到了", quote) and not _PLANNED.match(quote):
             return False  # last year's result; "今年拟安排…比上年增加…" is still the plan
-        return not re.search(r"(?<![要将])完成", quote) or bool(STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section))
+        return not re.search(r"(?<![要将])完成", quote) or bool(STRONG_TARGET.search(quote) or re.search(r"目标|计划|预期", p.text + p.section)) \
+            or (p.part == "plan" and not re.search(r"已|了", quote))  # in the plan part, "完成36个…改造" is a task
     if query.intent == "result" and not in_review(p):
         return not re.search(r"预期目标|目标是|目标为|力争|争取|左右", quote)
     return True
@@ -336,14 +373,16 @@ def _entry_term_in(entry: str, question: str) -> int:
 def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
     """Quote the whole sentence if short, else the clauses from the best match to the next number."""
     s, e = sent
-    if e - s <= 90 or ("分别" in text[s:e] and e - s <= 240):
-        return s, e  # short, or a "A、B分别增长x、y" list that only makes sense whole
+    if e - s <= 90:
+        return s, e
     clauses = [(s + m.start(), s + m.end()) for m in _CLAUSE.finditer(text[s:e]) if m.end() > m.start()]
     best_i, best_c = 0, -1.0
     for i, (cs, ce) in enumerate(clauses):
         c = covered(text[cs:ce], query) + (0.2 if NUMBER.search(text[cs:ce]) else 0)
         if c > best_c:
             best_i, best_c = i, c
+    if "分别" in text[slice(*clauses[best_i])] and e - s <= 240:
+        return s, e  # a "A、B分别增长x、y" list only makes sense whole
     j = best_i
     while j < len(clauses) - 1 and not NUMBER.search(text[clauses[best_i][0]:clauses[j][1]]) and j - best_i < 3:
         j += 1

@@ -20,17 +20,18 @@ from rag.ask.retrieval import Passage
 from rag.vocabulary import vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
-           "WEIGHTS_FILE"]
+           "WEIGHTS_FILE", "unit_asked"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) or M2 is not one
-_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:亿|万)?元")
+_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:万亿|亿|万)?元")
 _PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
 STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")  # a goal, not a result
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
 _VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
 _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
+_MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总额|总值|总量|规模|金额|经费|补贴|奖补|债|贷款|融资|营收|利润|税|元")
 _WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
 
@@ -70,7 +71,7 @@ def wants_number(q: Query) -> bool:
     return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"
 
 
-def _unit_asked(q: Query) -> str | None:
+def unit_asked(q: Query) -> str | None:
     """The unit a question names after 多少 ('多少套'), if any."""
     voc = vocabulary()
     m = re.search("多少(" + "|".join(sorted(voc.units_asked, key=len, reverse=True)) + ")", q.text)
@@ -87,6 +88,16 @@ def f_cover(q: Query, c: Candidate) -> float:
     return c.cover
 
 
+def f_as_asked(q: Query, c: Candidate) -> float:
+    """Share of the named metrics the quote states in the very words the question typed (进出口总额, not just 进出口)."""
+    typed = [max((w for w in g.words if w.lower() in q.text.lower()), key=len, default="") for g in q.metrics]
+    typed = [w for w in typed if w]
+    if not typed:
+        return 0.0
+    low = c.quoted.lower()
+    return sum(w.lower() in low for w in typed) / len(typed)
+
+
 def f_rank(q: Query, c: Candidate) -> float:
     """Retrieval's opinion: 1 for the first passage, falling with rank."""
     return 1.0 / (1 + c.rank)
@@ -101,7 +112,7 @@ def f_number(q: Query, c: Candidate) -> float:
 
 def f_unit(q: Query, c: Candidate) -> float:
     """1 when the question names a unit ('多少套') and the quote gives a figure in it."""
-    unit = _unit_asked(q)
+    unit = unit_asked(q)
     if not unit:
         return 0.0
     alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
@@ -110,14 +121,16 @@ def f_unit(q: Query, c: Candidate) -> float:
 
 def f_amount(q: Query, c: Candidate) -> float:
     """1 when an amount of money is asked for (多少, no rate, no other unit) and the quote gives one in 元."""
-    unit = _unit_asked(q)
-    wants = bool(_WANTS_AMOUNT.search(q.text)) and not _WANTS_RATE.search(q.text) and (not unit or unit.endswith("元"))
+    unit = unit_asked(q)
+    named = q.text + " ".join(w for g in q.metrics for w in g.words)
+    wants = bool(_WANTS_AMOUNT.search(q.text) and _MONEY.search(named)) and not _WANTS_RATE.search(q.text) \
+        and (not unit or unit.endswith("元"))
     return 1.0 if wants and _AMOUNT.search(c.quoted) else 0.0
 
 
 def f_rate(q: Query, c: Candidate) -> float:
     """1 when a growth or rate is asked for ('增长多少', '增速') and the quote gives a percentage."""
-    if not (wants_number(q) and _WANTS_RATE.search(q.text)) or _unit_asked(q):
+    if not (wants_number(q) and _WANTS_RATE.search(q.text)) or unit_asked(q):
         return 0.0
     return 1.0 if _PERCENT.search(c.quoted) else 0.0
 
@@ -198,7 +211,7 @@ def f_glossary_entry(q: Query, c: Candidate) -> float:
 
 
 FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
-    "cover": f_cover, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount, "rate": f_rate,
+    "cover": f_cover, "as_asked": f_as_asked, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount, "rate": f_rate,
     "year_section": f_year_section, "plan_part": f_plan_part, "target_cue": f_target_cue,
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
@@ -16,6 +17,7 @@ __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in",
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?:的)?(?:政府)?(?:工作)?报告")
+_PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
@@ -41,6 +43,7 @@ class Query:
     doc_ids: list[str] | None                # None: search all reports
     regions: list[str] = field(default_factory=list)
     region_docs: dict[str, list[str]] = field(default_factory=dict)  # region → its matching reports
+    region_years: dict[str, list[int]] = field(default_factory=dict)  # "河北21年和满城22年": each region's own years
     unknown_regions: list[str] = field(default_factory=list)
     inside_regions: list[str] = field(default_factory=list)  # places with no report, asked of the held region around them
     years: list[int] = field(default_factory=list)
@@ -76,6 +79,7 @@ def years_in(text: str) -> list[int]:
 
 def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:
     """Find held regions named in text; return region → doc ids and the matched spans."""
+    text = _scope_part(text)
     found: dict[str, list[str]] = {}
     spans: list[tuple[int, int]] = []
     national = set(vocabulary().national)
@@ -85,7 +89,7 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
         for m in re.finditer(re.escape(alias), text):
             if any(s <= m.start() < e or s < m.end() <= e for s, e in spans):
                 continue
-            if alias in national and _NATIONAL_COMPOUND.match(text[m.end():]):
+            if alias in national and (_NATIONAL_COMPOUND.match(text[m.end():]) or _yardstick(text, m.start(), m.end())):
                 continue
             if _is_topic(text, m.start(), m.end(), vocabulary().topic_after_place):
                 continue  # 雄安新区 is no mention of 安新县, 上海自贸区 asks about a topic, not Shanghai's report
@@ -99,10 +103,22 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
     return found, spans
 
 
+_INSIDE_REPORT = re.compile(r"报告(?:里|中|上|说|提|讲|对|关于)")
+
+
+def _scope_part(text: str) -> str:
+    """The text with what follows "…报告里/报告说" blanked once a report is named before it: a place named
+    after that ("满城23年报告里河北京车…", "10年报告说珠海…") is the topic, not another report."""
+    m = _INSIDE_REPORT.search(text)
+    if m is None or len(text[:m.start()].strip()) < 2:
+        return text
+    return text[:m.end()] + " " * (len(text) - m.end())
+
+
 def _enclosing(text: str, named: Sequence[tuple[int, int, str]]) -> set[str]:
     """Regions named right before a place inside them (保定满城, 河北省保定市): they only say where it lies."""
     out = set()
-    for s1, e1, outer in named:
+    for _, e1, outer in named:
         for s2, _, inner in named:
             if inner != outer and 0 <= s2 - e1 <= 1 and text[e1:s2] in ("", "的", "市", "省") and _inside(inner, outer):
                 out.add(outer)
@@ -116,6 +132,11 @@ def _inside(inner: str, outer: str) -> bool:
     return any(outer in p.parents for p in gazetteer().get(inner, [])[:1])
 
 
+def _yardstick(text: str, start: int, end: int) -> bool:
+    """True when 全国 at [start, end) is what a place is measured against ("被评为全国典型"), not the report asked about."""
+    return any(m.start() <= start and end <= m.end() for m in vocabulary().yardstick.finditer(text))
+
+
 def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInfo]) -> dict[str, list[str]]:
     """The held regions that contain places the question names but no report covers, when it asks about no figure.
 
@@ -125,8 +146,12 @@ def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInf
     asks_own = ("target_vs_result", "meta_speaker", "meta_date", "meta_session")  # its own report's figures or header
     if any(names(text, w) for m in voc.metrics for w in m.all_words()) or any(voc.cues[c].search(text) for c in asks_own):
         return {}
-    parents = {p for name in unknown for place in gazetteer().get(name, [])[:1] for p in place.parents}
-    return {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.region in parents}
+    places = [place for name in unknown for place in gazetteer().get(name, [])[:1]]
+    parents = {p for place in places for p in place.parents}
+    held = {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.region in parents}
+    if not held and places:  # the State Council's report speaks of the whole country ("10年报告说珠海要开发哪个岛")
+        held = {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.level == voc.national_level}
+    return held
 
 
 def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, list[str]],
@@ -136,7 +161,7 @@ def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, li
     if voc.province_short_re is None:
         return []
     unknown = []
-    for m in voc.province_short_re.finditer(text):
+    for m in [*voc.province_short_re.finditer(text), *_standing_short(text)]:
         if any(s < m.end() and m.start() < e for s, e in spans):
             continue
         for i, ch in enumerate(m.group(1)):
@@ -148,6 +173,22 @@ def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, li
             for region in held:
                 found[region] = [r.doc_id for r in reports if r.region == region]
     return unknown
+
+
+def _standing_short(text: str) -> list[re.Match[str]]:
+    """Short names jieba leaves as a word of their own before a content word ("苏粮食年产量": 苏|粮食)."""
+    from rag.index.lexical import word_spans
+
+    voc = vocabulary()
+    if voc.province_short_bare is None:
+        return []
+    spans = word_spans(text)
+    out = []
+    for m in voc.province_short_bare.finditer(text):
+        nxt = next((text[s:e] for s, e in spans if s == m.end()), "")
+        if (m.start(1), m.end(1)) in spans and len(nxt) >= 2 and CJK_RE.match(nxt) and not voc.filler.fullmatch(nxt):
+            out.append(m)
+    return out
 
 
 def _blank_spans(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -232,11 +273,43 @@ def term_groups(text: str) -> list[TermGroup]:
         groups.append(TermGroup((q,)))
         rest = rest.replace(q, " ")
     taken = {w for g in groups for w in (*g.words, *g.loose)}
+    rest = _counted(rest)
     for tok in _content_words(_blank(rest, voc.filler_words)):
         if tok not in taken:
             groups.append(TermGroup((tok,)))
             taken.add(tok)
     return groups
+
+
+@lru_cache(maxsize=1)
+def _counter_re() -> re.Pattern[str]:
+    """多少/几 and the measure word after it ("多少座", "几个")."""
+    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
+    return re.compile(rf"(?:多少|几)(?:{units})")
+
+
+def _counted(text: str) -> str:
+    """Blank "多少个" and the like, so jieba cannot glue the measure word to the noun after it (个省, 座户),
+    unless the measure word begins a dictionary word there (多少项目 keeps its 项目)."""
+    from rag.index.lexical import word_spans
+
+    starts = {s for s, _ in word_spans(text)}
+
+    def blank(m: re.Match[str]) -> str:
+        i = m.end() - 1
+        return m.group() if i in starts and text[i:i + 2] in _measure_words() else " " * len(m.group())
+
+    return _counter_re().sub(blank, text)
+
+
+@lru_cache(maxsize=1)
+def _measure_words() -> frozenset[str]:
+    """jieba's two-character dictionary words that begin with a measure word (项目, 个人, 家庭 …)."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    units = {u for u in vocabulary().units_asked if len(u) == 1}
+    return frozenset(w for w, f in jieba.dt.FREQ.items() if f > 0 and len(w) == 2 and w[0] in units)
 
 
 def names(text: str, word: str) -> bool:
@@ -252,6 +325,8 @@ def _compound(text: str, word: str) -> bool:
 
     i = text.find(word)
     before = [text[s:e] for s, e in word_spans(text[:i]) if e == i]
+    if before == ["总"]:
+        return True  # 总投资, 总产量: the total of some projects, not the metric
     return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
         and not vocabulary().filler.fullmatch(before[0])
 
@@ -329,16 +404,20 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         return q
     region_docs, spans = _match_regions(text, reports)
     before = len(spans)
-    unknown = _short_regions(text, reports, region_docs, spans)
+    unknown = _short_regions(_scope_part(text), reports, region_docs, spans)
     short_spans = spans[before:]
-    unknown += _unknown_regions(text, list(spans), {r.region for r in reports})
+    unknown += _unknown_regions(_scope_part(text), list(spans), {r.region for r in reports})
     within: list[str] = []
     years = years_in(text)
     plan = five_year_plan(text)
     scope_years: list[int] = []
+    period = bool(plan) and not years and _PLAN_PERIOD.search(text) is not None
     if not years and plan and vocabulary().cues["target_vs_result"].search(text):
         years = [plan[1]]  # "“十二五”目标完成了吗": the plan's goal for its last year, and the review of it
         scope_years = list(range(plan[0], plan[1] + 2))  # set in its first year's report, reviewed in the next plan's
+    elif period and plan:
+        # "十二五时期GDP年均增长多少": the review of the period, in the report of the year after it
+        years = [plan[0]] if vocabulary().cues["target"].search(text) else [plan[1]]
     report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
     value_years = [y for y in years if y not in report_years]
     if report_years and _LAST_YEAR.search(text):
@@ -368,15 +447,38 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
+    if period and plan and years == [plan[1]] and intent in ("plan", "target", "any"):
+        intent = "result"  # "十二五末高铁里程多少公里": what the period reached
+    asked = value_years if report_years else years  # "18年报告说过去五年…": 2018 names the report, not the year asked
+    if intent == "result" and len(asked) == 1 and not problem and not period and candidates \
+            and not any(r.review_year == asked[0] for r in candidates) and any(r.plan_year == asked[0] for r in candidates):
+        # "满城2023年新增就业最后完成了多少": only 2023's own report is held, and it states the plan, not the outcome
+        problem = f"资料中没有回顾{'、'.join(region_docs)}{asked[0]}年的报告（{asked[0] + 1}年的报告）；{asked[0]}年的报告只写了当年的安排和目标"
     topic = _strip_places(_blank_spans(text, short_spans), reports)
+    topic = _PLAN_PERIOD.sub(" ", topic) if period else topic
     terms = _rejoin(term_groups(topic), topic, idf) if idf is not None else term_groups(topic)
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
               unknown_regions=unknown, inside_regions=within, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
+    q.region_years = _region_years(text, region_docs, reports) if len(region_docs) > 1 and len(years) > 1 else {}
     q.lookups = _lookups(q, candidates)
     return q
+
+
+def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
+    """Each region's years when the question pairs them ("河北21年和满城区22年"); {} when it does not."""
+    where = {}
+    for region in region_docs:
+        names = {a for r in reports if r.region == region for a in (r.region, *r.aliases) if a}
+        where[region] = min((i for a in names if (i := text.find(a)) >= 0), default=-1)
+    if min(where.values()) < 0:
+        return {}
+    order = sorted(where, key=where.__getitem__)
+    bounds = [where[r] for r in order] + [len(text)]
+    out = {r: years_in(text[bounds[i]:bounds[i + 1]]) for i, r in enumerate(order)}
+    return out if all(out.values()) else {}
 
 
 def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
@@ -386,7 +488,13 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
     out: list[Lookup] = []
     for region, ids in regions:
         reports = [by_id[i] for i in (ids if ids is not None else []) if i in by_id]
-        if q.intent == "target_vs_result" and q.years:
+        own_years = q.region_years.get(region)
+        if own_years and len(own_years) == 1 and q.intent != "target_vs_result":
+            y = own_years[0]  # this region's own year, not every year the question names
+            mine = [r.doc_id for r in reports if (r.review_year if q.intent == "result" else r.plan_year) == y] \
+                or [r.doc_id for r in reports if r.covers(y)]
+            out.append(Lookup(f"{region}{y}年", mine, q.intent))
+        elif q.intent == "target_vs_result" and q.years:
             for y in q.years:
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
@@ -405,7 +513,7 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
 def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> list[TermGroup]:
     """Mend a word jieba cut wrong (提胖|东来 for 提|胖东来): a plain word no passage holds becomes the
     stretch of the question around it that passages do hold, if that keeps all but one of its characters."""
-    unseen = idf("\uffff")  # the weight of a word no passage contains
+    unseen = _unseen(idf)
     out = list(groups)
     for g in groups:
         i = text.find(g.head)
@@ -421,9 +529,16 @@ def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> 
                  if (a < i or b > j) and a <= i + 1 and b >= j - 1 and b - a >= 3]
         best = next((text[a:b] for a, b in sorted(spans, key=lambda x: x[0] - x[1]) if idf(text[a:b]) < unseen), None)
         if best:
-            out = [x for x in out if not (x.kind == "word" and x.head in best) and x is not g]
+            a = text.find(best)
+            out = [x for x in out if x is not g and not (x.kind == "word" and (x.head in best or _overlaps(text, x.head, a, a + len(best))))]
             out.insert(groups.index(g), TermGroup((best,)))
     return out
+
+
+def _overlaps(text: str, word: str, start: int, end: int) -> bool:
+    """True when word, where text has it, shares characters with [start, end) (里河 with 河北京车)."""
+    i = text.find(word)
+    return i >= 0 and i < end and start < i + len(word)
 
 
 def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> float:
@@ -433,8 +548,17 @@ def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> 
     if group.kind == "metric":
         return 6.0
     if idf is not None:
-        return idf(group.head)
+        w = idf(group.head)
+        return w * _ABSENT if w >= _unseen(idf) else w  # a word no passage holds (前后, 新开) cannot tell passages apart
     return 1.0 + 0.6 * min(len(group.head), 4)
+
+
+_ABSENT = 0.3
+
+
+def _unseen(idf: Callable[[str], float]) -> float:
+    """The weight idf gives a word no passage contains."""
+    return idf("\uffff")
 
 
 def _strip_places(text: str, reports: Sequence[ReportInfo]) -> str:
@@ -449,9 +573,12 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return text
     prev = history[-1]
     cur_regions, cur_spans = _match_regions(text, reports)
+    if _short_regions(text, reports, cur_regions, cur_spans):
+        return text  # "晋呢": a province of its own, with no report held
     if _unknown_regions(text, list(cur_spans), {r.region for r in reports}):
         return text  # it names a place of its own, even if no report of it is held
     prev_regions, prev_spans = _match_regions(prev, reports)
+    _short_regions(prev, reports, prev_regions, prev_spans)
     cur_terms = [g for g in term_groups(_strip_places(text, reports)) if g.kind != "growth"]
     short = len(text) <= 16 or bool(vocabulary().cues["followup"].search(text))
     if not short:
@@ -460,11 +587,14 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if text.startswith("其中") and not cur_regions:
         return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
     if cur_regions and not cur_terms:
-        # Same question about another region: swap the region, drop the old year unless none is given.
+        # Same question about another region: swap the region; keep the year if that region has a report of it.
         body = prev
         for s, e in sorted(prev_spans, reverse=True):
             body = body[:s] + body[e:]
-        body = _YEAR.sub("", body)  # the other region's report may be of another year
+        prev_years = years_in(prev)
+        kept = not cur_years and prev_years and all(
+            any(r.region in cur_regions and r.covers(y) for r in reports) for y in prev_years)
+        body = body if kept else _YEAR.sub("", body)  # the other region's report may be of another year
         named = "".join(f"{y}年" for y in cur_years)
         return f"{''.join(cur_regions)}{named}{body}"
     if not cur_regions and cur_years and not cur_terms:
