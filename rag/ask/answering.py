@@ -88,10 +88,22 @@ def _match_quality(group: TermGroup, low: str) -> float:
         best = max(best, 0.8)  # "粮食…产量": the metric's parts, split by other words
     if best == 0.0:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
-        for w in (w for w in group.words if len(group.words) == 1 and len(w) >= 3 and not w.isascii()):
+        for w in (w for w in group.words[:1] if len(w) >= 3 and not w.isascii()):
             pairs = [w[i:i + 2] for i in range(len(w) - 1)]
-            best = max(best, 0.8 * sum(p in low for p in pairs) / len(pairs))
+            share = sum(p in low for p in pairs) / len(pairs)
+            if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
+                share = _compact_share(pairs, low, len(w) + 4)
+            best = max(best, 0.8 * share)
     return best
+
+
+def _compact_share(pairs: Sequence[str], low: str, span: int) -> float:
+    """The largest share of pairs found together within `span` characters of text."""
+    at = [(m.start(), p) for p in set(pairs) for m in re.finditer(re.escape(p), low)]
+    best = 0
+    for start, _ in at:
+        best = max(best, len({p for i, p in at if start <= i and i + len(p) <= start + span}))
+    return best / len(set(pairs))
 
 
 def _parts_of_one(group: TermGroup, low: str) -> bool:
@@ -107,17 +119,22 @@ def _parts_of_one(group: TermGroup, low: str) -> bool:
 
 
 def _figure_by_metric(quote: str, query: Query) -> bool:
-    """True when a clause naming an asked metric, or the clause after it, gives a figure ("粮食产量完成国家下达任务" does not).
-
-    Where a clause names the metric in full, only such clauses count."""
+    """True when a clause naming an asked metric, or one of the two after it, gives a figure: in "新建高标准农田390万亩，
+    粮食产量完成国家下达任务" the grain output has none."""
     clauses = re.split(r"[，；。]", quote.lower())
     for g in query.metrics:
         quality = [_match_quality(g, _bare(g, c)) for c in clauses]
-        top = max(quality, default=0.0)
-        if top > 0 and not any(q == top and (NUMBER.search(clauses[i]) or (i + 1 < len(clauses) and NUMBER.search(clauses[i + 1])))
-                               for i, q in enumerate(quality)):
+        # clauses that name it well; if none does alone, those naming a part ("粮食播种面积83.3万亩，产量7.1亿斤")
+        named = [i for i, q in enumerate(quality) if q >= 0.5] or [i for i, q in enumerate(quality) if q > 0]
+        if named and not any(NUMBER.search(clauses[j]) for i in named for j in (i, i + 1, i + 2) if j < len(clauses)):
             return False
     return True
+
+
+def _in_unit(quote: str, unit: str) -> bool:
+    """True when the quote gives a figure in the unit asked (多少套: 600万套; 多少亿斤: not 9586万亩)."""
+    alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
+    return re.search(rf"\d\s*(?:[万亿千百]+)?{alias}", quote) is not None
 
 
 def covered(text: str, query: Query) -> float:
@@ -224,6 +241,8 @@ class ExtractiveAnswerer:
                     continue  # "多少辆" is not answered by a sentence with no figure
                 if number_wanted and metric and not _figure_by_metric(quote, query):
                     continue  # the figures there are of other things
+                if unit and not _in_unit(quote, unit):
+                    continue  # "多少亿斤" is not answered by a figure in 万亩
                 if metric and percent and not _PERCENT.search(quote):
                     continue  # "增长了百分之几" is not answered by a level
                 if not _fits_intent(query, p, quote):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.ask.query import Query
+from rag.ask.query import Query, measure_words
 from rag.ask.retrieval import Passage
 from rag.vocabulary import vocabulary
 
@@ -75,6 +75,8 @@ def unit_asked(q: Query) -> str | None:
     """The unit a question names after 多少 ('多少套'), if any."""
     voc = vocabulary()
     m = re.search("多少(" + "|".join(sorted(voc.units_asked, key=len, reverse=True)) + ")", q.text)
+    if m and q.text[m.start(1):m.start(1) + 2] in measure_words():
+        return None  # "多少项目" asks no unit 项
     return m.group(1) if m else None
 
 

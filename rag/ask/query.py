@@ -297,13 +297,13 @@ def _counted(text: str) -> str:
 
     def blank(m: re.Match[str]) -> str:
         i = m.end() - 1
-        return m.group() if i in starts and text[i:i + 2] in _measure_words() else " " * len(m.group())
+        return m.group() if i in starts and text[i:i + 2] in measure_words() else " " * len(m.group())
 
     return _counter_re().sub(blank, text)
 
 
 @lru_cache(maxsize=1)
-def _measure_words() -> frozenset[str]:
+def measure_words() -> frozenset[str]:
     """jieba's two-character dictionary words that begin with a measure word (项目, 个人, 家庭 …)."""
     import jieba
 
