@@ -12,7 +12,7 @@ from rag.ask.catalogue import Holding
 from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
-from rag.text import fold, split_sentences
+from rag.text import CJK_RE, fold, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
@@ -94,6 +94,9 @@ def _match_quality(group: TermGroup, low: str) -> float:
             if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
                 share = _compact_share(pairs, low, len(w) + 4)
             best = max(best, 0.8 * share)
+    if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
+            and group.head[1] in low:
+        best = 0.3  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
     return best
 
 

@@ -100,6 +100,17 @@ def f_as_asked(q: Query, c: Candidate) -> float:
     return sum(w.lower() in low for w in typed) / len(typed)
 
 
+def f_phrase(q: Query, c: Candidate) -> float:
+    """1 when two words the question types side by side stand side by side in the quote (宁德|时代 → 宁德时代)."""
+    words = [g.head for g in q.terms if g.kind == "word"]
+    low = c.quoted.lower()
+    for a, b in zip(words, words[1:], strict=False):
+        i = q.text.find(a)
+        if i >= 0 and q.text.startswith(b, i + len(a)) and (a + b).lower() in low:
+            return 1.0
+    return 0.0
+
+
 def f_rank(q: Query, c: Candidate) -> float:
     """Retrieval's opinion: 1 for the first passage, falling with rank."""
     return 1.0 / (1 + c.rank)
@@ -213,7 +224,7 @@ def f_glossary_entry(q: Query, c: Candidate) -> float:
 
 
 FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
-    "cover": f_cover, "as_asked": f_as_asked, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount, "rate": f_rate,
+    "cover": f_cover, "as_asked": f_as_asked, "phrase": f_phrase, "rank": f_rank, "number": f_number, "unit": f_unit, "amount": f_amount, "rate": f_rate,
     "year_section": f_year_section, "plan_part": f_plan_part, "target_cue": f_target_cue,
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
