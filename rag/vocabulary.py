@@ -59,6 +59,7 @@ class Vocabulary:
     topic_after_place: tuple[str, ...]
     yardstick: re.Pattern[str]  # 全国 as what a place is measured against (全国典型, 居全国前列)
     abbreviations: dict[str, str]
+    colloquial: dict[str, tuple[str, ...]]  # 评上 → 入选, 获评 …: how people say what reports word otherwise
     pairs: dict[str, tuple[str, ...]]
     speaker_posts: tuple[str, ...]
     speaker_post: re.Pattern[str]
@@ -104,6 +105,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         topic_after_place=tuple(scope["topic_after_place"]),
         yardstick=re.compile("(?:{})全国|全国(?:{})".format("|".join(scope["yardstick_before"]), "|".join(scope["yardstick_after"]))),
         abbreviations={k: v for k, v in data["abbreviations"].items() if k != "why"},
+        colloquial={k: tuple(v) for k, v in data.get("colloquial", {}).items() if k != "why"},
         pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]),

@@ -180,3 +180,10 @@ def test_word_jieba_cut_wrong_is_mended_from_the_passages():
 
     heads = [g.head for g in understand("河北报告里提胖东来了吗", COUNTIES, idf=idf).terms]
     assert "胖东来" in heads and "提胖" not in heads
+
+
+def test_colloquial_words_match_the_reports_wording():
+    """'评上了个啥' matches 入选/获评…; '汽车卖了多少辆' matches 销售."""
+    words = {w for g in understand("易县太行水镇评上了个啥", REPORTS).terms for w in g.words}
+    assert {"入选", "获评"} <= words
+    assert "销售" in {w for g in understand("09年全国汽车卖了多少辆", REPORTS).terms for w in g.words}

@@ -262,6 +262,10 @@ def term_groups(text: str) -> list[TermGroup]:
         if short in rest:
             groups.append(TermGroup((full, short)))
             rest = rest.replace(short, " ")
+    for said, written in voc.colloquial.items():
+        if said in rest:
+            groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
+            rest = rest.replace(said, " ")
     for code in re.findall(r"[A-Za-z]+\d+(?:\.\d+)?", rest):  # PM2.5, 5G, C919: a term as typed
         groups.append(TermGroup((code,)))
         rest = rest.replace(code, " ")
