@@ -591,13 +591,13 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if text.startswith("其中") and not cur_regions:
         return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
     if cur_regions and not cur_terms:
-        # Same question about another region: swap the region; keep the year if that region has a report of it.
+        # Same question about another region: swap the region; keep the year if that region has that year's report.
         body = prev
         for s, e in sorted(prev_spans, reverse=True):
             body = body[:s] + body[e:]
         prev_years = years_in(prev)
         kept = not cur_years and prev_years and all(
-            any(r.region in cur_regions and r.covers(y) for r in reports) for y in prev_years)
+            any(r.region in cur_regions and y in (r.year, r.plan_year) for r in reports) for y in prev_years)
         body = body if kept else _YEAR.sub("", body)  # the other region's report may be of another year
         named = "".join(f"{y}年" for y in cur_years)
         return f"{''.join(cur_regions)}{named}{body}"
