@@ -8,9 +8,9 @@ from rag.ask.retrieval import Passage, PassageGroup
 REPORTS = [ReportInfo("yc", "运城市", ("运城市", "运城"), 2023, 2023, 2022)]
 
 
-def passage(text: str, section: str, cid: str = "yc:1") -> Passage:
+def passage(text: str, section: str, cid: str = "yc:1", part: str = "") -> Passage:
     return Passage(cid, "yc", text, 0, section, "body", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
-                   {"plan_year": 2023, "review_year": 2022})
+                   {"plan_year": 2023, "review_year": 2022}, part=part)
 
 
 def answer(question: str, *passages: Passage):
@@ -67,7 +67,6 @@ def test_a_percentage_asked_is_not_answered_by_a_level():
 
 def test_a_plan_task_in_the_plan_part_answers_a_target():
     """In the plan part, '完成36个老旧小区改造' is this year's task, not a past result."""
-    p = Passage("yc:2", "yc", "实施市民安居工程。完成36个老旧小区改造，改善居民生活环境。", 0, "二、2023年工作重点", "body",
-                "运城市2023年政府工作报告", "运城市", 2023, 1.0, {"plan_year": 2023, "review_year": 2022}, part="plan")
+    p = passage("实施市民安居工程。完成36个老旧小区改造，改善居民生活环境。", "二、2023年工作重点", "yc:2", part="plan")
     res = answer("运城23年要完成多少个老旧小区改造", p)
     assert res.answered and "36个" in res.text

@@ -193,8 +193,7 @@ def answer_aggregate(ask: AggregateAsk, rows: Sequence[dict[str, Any]], reports:
         stated = [r for r in chosen if (r["doc_id"], r.get("year")) in best and (r["measure"] == best[(r["doc_id"], r.get("year"))]["measure"])]
     qualifying = [r for r in stated if _passes(r, ask) and (r.get("value") is not None or not ask.numeric)]
     if ask.mode == "rank":  # ties keep the order the question names the regions in, then the years' order
-        order = {r.doc_id: min((i for a in (r.region, *r.aliases) if a and (i := question.find(a)) >= 0), default=len(question))
-                 for r in considered}
+        order = {r.doc_id: i if (i := r.named_at(question)) >= 0 else len(question) for r in considered}
         qualifying.sort(key=lambda r: (order.get(r["doc_id"], len(question)), r.get("year") or 0))
         qualifying = sorted((r for r in qualifying if r.get("value") is not None), key=_rank_key, reverse=not ask.ascending)
     else:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NAMED_YEAR, NUMBER, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
+from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.text import CJK_RE, fold, split_sentences
@@ -166,7 +166,6 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"占[^，。；]{{0,12}}?(?:{alts})[^，。；\d]{{0,4}}?(?:比重|比例|之比)")
 
 
-_PERCENT = re.compile(r"\d\s*[%％]|百分之|个百分点|\d\s*成")
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
@@ -246,7 +245,7 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩
-                if metric and percent and not _PERCENT.search(quote):
+                if metric and percent and not PERCENT.search(quote):
                     continue  # "增长了百分之几" is not answered by a level
                 if not _fits_intent(query, p, quote):
                     continue

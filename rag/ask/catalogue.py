@@ -26,6 +26,10 @@ class ReportInfo:
         """True if the report states targets or results for that year."""
         return year in {self.year, self.plan_year, self.review_year}
 
+    def named_at(self, text: str) -> int:
+        """Where text first names this report's region (by any of its names); -1 if it does not."""
+        return min((i for a in (self.region, *self.aliases) if a and (i := text.find(a)) >= 0), default=-1)
+
 
 @dataclass(frozen=True)
 class Holding:

@@ -20,12 +20,12 @@ from rag.ask.retrieval import Passage
 from rag.vocabulary import vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
-           "WEIGHTS_FILE", "unit_asked"]
+           "WEIGHTS_FILE", "unit_asked", "PERCENT"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) or M2 is not one
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:万亿|亿|万)?元")
-_PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
+PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
 STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")  # a goal, not a result
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
@@ -145,7 +145,7 @@ def f_rate(q: Query, c: Candidate) -> float:
     """1 when a growth or rate is asked for ('增长多少', '增速') and the quote gives a percentage."""
     if not (wants_number(q) and _WANTS_RATE.search(q.text)) or unit_asked(q):
         return 0.0
-    return 1.0 if _PERCENT.search(c.quoted) else 0.0
+    return 1.0 if PERCENT.search(c.quoted) else 0.0
 
 
 def f_year_section(q: Query, c: Candidate) -> float:

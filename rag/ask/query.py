@@ -148,10 +148,10 @@ def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInf
         return {}
     places = [place for name in unknown for place in gazetteer().get(name, [])[:1]]
     parents = {p for place in places for p in place.parents}
-    held = {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.region in parents}
+    held = {r.region for r in reports if r.region in parents}
     if not held and places:  # the State Council's report speaks of the whole country ("10年报告说珠海要开发哪个岛")
-        held = {r.region: [x.doc_id for x in reports if x.region == r.region] for r in reports if r.level == voc.national_level}
-    return held
+        held = {r.region for r in reports if r.level == voc.national_level}
+    return {region: [r.doc_id for r in reports if r.region == region] for region in held}
 
 
 def _short_regions(text: str, reports: Sequence[ReportInfo], found: dict[str, list[str]],
@@ -473,10 +473,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
 
 def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
     """Each region's years when the question pairs them ("河北21年和满城区22年"); {} when it does not."""
-    where = {}
-    for region in region_docs:
-        names = {a for r in reports if r.region == region for a in (r.region, *r.aliases) if a}
-        where[region] = min((i for a in names if (i := text.find(a)) >= 0), default=-1)
+    where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
+             for region in region_docs}
     if min(where.values()) < 0:
         return {}
     order = sorted(where, key=where.__getitem__)
@@ -495,23 +493,23 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
         own_years = q.region_years.get(region)
         if own_years and len(own_years) == 1 and q.intent != "target_vs_result":
             y = own_years[0]  # this region's own year, not every year the question names
-            mine = [r.doc_id for r in reports if (r.review_year if q.intent == "result" else r.plan_year) == y] \
-                or [r.doc_id for r in reports if r.covers(y)]
-            out.append(Lookup(f"{region}{y}年", mine, q.intent))
+            out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
         elif q.intent == "target_vs_result" and q.years:
             for y in q.years:
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
         elif len(q.years) > 1 and len({r.plan_year for r in reports}) > 1:
             for y in q.years:  # one region across years: each year from its own report
-                if q.intent == "result":
-                    own = [r.doc_id for r in reports if r.review_year == y] or [r.doc_id for r in reports if r.covers(y)]
-                else:
-                    own = [r.doc_id for r in reports if r.plan_year == y] or [r.doc_id for r in reports if r.covers(y)]
-                out.append(Lookup(f"{region}{y}年", own, q.intent))
+                out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))
     return out
+
+
+def _own_reports(reports: Sequence[ReportInfo], year: int, intent: str) -> list[str]:
+    """The reports that speak of a year as asked: its review for a result, its plan otherwise; else any covering it."""
+    own = [r.doc_id for r in reports if (r.review_year if intent == "result" else r.plan_year) == year]
+    return own or [r.doc_id for r in reports if r.covers(year)]
 
 
 def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> list[TermGroup]:
@@ -529,13 +527,13 @@ def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> 
             lo -= 1
         while hi < len(text) and hi < j + 4 and CJK_RE.match(text[hi]):
             hi += 1
-        spans = [(a, b) for a in range(lo, i + 2) for b in range(max(a + 3, j - 1), hi + 1)
-                 if (a < i or b > j) and a <= i + 1 and b >= j - 1 and b - a >= 3]
-        best = next((text[a:b] for a, b in sorted(spans, key=lambda x: x[0] - x[1]) if idf(text[a:b]) < unseen), None)
+        # stretches of three or more that keep all but one of its characters and reach beyond it; longest first
+        spans = [(a, b) for a in range(lo, i + 2) for b in range(max(a + 3, j - 1), hi + 1) if a < i or b > j]
+        best = next(((a, b) for a, b in sorted(spans, key=lambda x: x[0] - x[1]) if idf(text[a:b]) < unseen), None)
         if best:
-            a = text.find(best)
-            out = [x for x in out if x is not g and not (x.kind == "word" and (x.head in best or _overlaps(text, x.head, a, a + len(best))))]
-            out.insert(groups.index(g), TermGroup((best,)))
+            a, b = best
+            out = [x for x in out if x is not g and not (x.kind == "word" and (x.head in text[a:b] or _overlaps(text, x.head, a, b)))]
+            out.insert(groups.index(g), TermGroup((text[a:b],)))
     return out
 
 

@@ -40,9 +40,10 @@ def tokenize_precise(text: str) -> list[str]:
     return [w.lower() for w in _jieba().cut(text) if _KEEP.search(w) and w not in _STOP]
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each of jieba's precise-mode words in text."""
-    return [(s, e) for _, s, e in _jieba().tokenize(text)]
+@lru_cache(maxsize=4096)
+def word_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of each of jieba's precise-mode words in text (cached: a question is segmented several times)."""
+    return tuple((s, e) for _, s, e in _jieba().tokenize(text))
 
 
 class LexicalIndex:
