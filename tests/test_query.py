@@ -187,3 +187,9 @@ def test_colloquial_words_match_the_reports_wording():
     words = {w for g in understand("易县太行水镇评上了个啥", REPORTS).terms for w in g.words}
     assert {"入选", "获评"} <= words
     assert "销售" in {w for g in understand("09年全国汽车卖了多少辆", REPORTS).terms for w in g.words}
+
+
+def test_regions_keep_the_questions_order():
+    """Compared regions come in the order the question names them, whatever the alias lengths."""
+    assert list(understand("辽宁和义马22年GDP目标", REPORTS).region_docs) == ["辽宁省", "义马市"]
+    assert list(understand("义马和辽宁22年GDP目标", REPORTS).region_docs) == ["义马市", "辽宁省"]

@@ -98,9 +98,9 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
             named.append((m.start(), m.end(), region))
     for region in _enclosing(text, named):
         found.pop(region, None)  # "保定满城", "河北保定": the place named, not the one around it
-    for region in found:
-        found[region] = [r.doc_id for r in reports if r.region == region]
-    return found, spans
+    first = {region: min(s for s, _, r in named if r == region) for region in found}
+    found = {region: [r.doc_id for r in reports if r.region == region] for region in sorted(found, key=first.__getitem__)}
+    return found, spans  # in the order the question names them (answers list them so)
 
 
 _INSIDE_REPORT = re.compile(r"报告(?:里|中|上|说|提|讲|对|关于)")
