@@ -43,3 +43,34 @@ def test_chunk_size_bounded(raw_report):
     """Body chunks stay near the configured size."""
     _, chunks = chunks_of(raw_report, "001_houma")
     assert max(len(c.text) for c in chunks if c.kind == "body") <= 360 * 1.3
+
+
+def _parts(text: str, years: tuple[int, int]) -> dict[str, str]:
+    """Each top-level section's part, from a hand-made report."""
+    return {c.section[0]: c.part for c in chunk_report(text, min_chars=5, years=years) if c.kind == "body"}
+
+
+def test_part_naming_the_review_year_is_the_review():
+    """'一、关于2012年政府工作' in the 2013 report reviews 2012, though its title says 政府工作."""
+    text = ("各位代表：\n一、关于2012年政府工作\n2012年，全县生产总值增长12%。\n"
+            "二、2013年经济社会发展任务目标和重点工作\n2013年，生产总值增长10%。\n")
+    parts = _parts(text, (2012, 2013))
+    assert parts["一、关于2012年政府工作"] == "review"
+    assert parts["二、2013年经济社会发展任务目标和重点工作"] == "plan"
+
+
+def test_unnumbered_plan_headings_start_the_plan():
+    """Bare lines '今后五年工作任务' and '今年政府工作重点' open plan parts after a bare review heading."""
+    text = ("各位代表：\n过去五年工作回顾\n五年来，生产总值年均增长7%。\n今后五年工作任务\n今后五年，生产总值年均增长6%。\n"
+            "今年政府工作重点\n今年的主要预期目标是：生产总值增长6.5%以上。\n一、聚焦产业兴县\n新建项目20个。\n")
+    parts = _parts(text, (2021, 2022))
+    assert parts == {"过去五年工作回顾": "review", "今后五年工作任务": "plan", "今年政府工作重点": "plan"}
+
+
+def test_a_date_line_is_not_a_part():
+    """A stray '一、' before the date line of the header does not make the header a part."""
+    text = ("政府工作报告\n一、......2020年1月10日在易县人民代表大会上\n各位代表：\n一、2019年工作回顾\n"
+            "2019年，生产总值增长7%。\n二、2020年工作目标和主要任务\n2020年，生产总值增长6.5%。\n")
+    parts = _parts(text, (2019, 2020))
+    assert parts.get("一、2019年工作回顾") == "review"
+    assert parts.get("二、2020年工作目标和主要任务") == "plan"

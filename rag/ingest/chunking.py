@@ -17,7 +17,7 @@ _PART = re.compile(rf"{_BOUNDARY}([{_NUM}]{{1,3}})、(?![{_NUM}]+[、期])", re.
 _SUB = re.compile(rf"{_BOUNDARY}[（(]([{_NUM}]{{1,3}})[）)]", re.M)
 _BARE = re.compile(r"^[^\n。！？；：，]{2,30}$", re.M)
 # An unnumbered part heading: a short line of its own naming a review or the year's work, no sentence punctuation.
-_BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展成就|主要目标|重点工作|工作安排|目标任务|主要任务)[^\n。！？；：，]{0,12}$", re.M)
+_BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展成就|主要目标|重点工作|工作重点|工作安排|目标任务|工作任务|主要任务|重点任务)[^\n。！？；：，]{0,12}$", re.M)
 # A glossary term on a line of its own: short, no colon, no sentence punctuation.
 _TERM_ONLY = re.compile(r"^(?:\d{1,2}[、.．]\s*)?[“\"]?[^\n：:。，；！？]{2,24}[”\"]?$")
 _ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
@@ -26,6 +26,9 @@ _NOTES = re.compile(r"(?:^\d{1,2}[、.．]\s*[^\n：:]{1,30}[：:][^\n]+\n?){2,}
 _TITLE_END = re.compile(
     r"(?:工作回顾|回顾|工作安排|重点工作|主要工作|目标任务|主要任务|重点任务|总体要求|主要目标|自身建设|工作|目标|任务|安排|建设|要求|思路)"
 )
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
+# A date line ("2020年1月10日在…会议上") is the header, even after a stray "一、".
+_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _LEAD = re.compile(rf"^(?:[{_NUM}]是|首先|其次|再次|最后)")
 
 
@@ -85,6 +88,8 @@ def _headings(text: str) -> list[_Heading]:
         line_start = pos == 0 or text[pos - 1] == "\n"
         line_end = text.find("\n", pos)
         whole = line_start and (line_end < 0 or line_end - pos <= 40)
+        if kind == "part" and _DATE.search(text, pos, min(pos + 40, line_end if line_end >= 0 else len(text))):
+            continue
         depths = [d for d in range(len(stack)) if stack[d] == (kind, num - 1)]
         # A heading on a line of its own continues the top list it can, not a list nested in the text.
         level = (depths[0] if whole else depths[-1]) if depths else None
@@ -170,12 +175,15 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
     `years` are the report's review and plan years (from its metadata): a slogan-headed part that opens
     "2025年是…" reviews 2025; one that opens "2026年是…" plans 2026.
     """
+    review, plan = years
     if _REVIEW_TITLE.search(title):
+        return "review"
+    named = _YEAR.search(title)
+    if named and plan and int(named.group(1)) < plan:  # "一、关于2012年政府工作" in the 2013 report
         return "review"
     if _PLAN_TITLE.search(title):
         return "plan"
     opening = opening.strip()
-    review, plan = years
     if _REVIEW_OPENING.match(opening) or (review and opening.startswith(f"{review}年")):
         return "review"
     return "plan" if plan and (opening.startswith(f"{plan}年") or opening.startswith("今年")) else ""
