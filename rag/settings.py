@@ -70,6 +70,7 @@ class Settings:
     fusion: str = "rrf"
     rrf_k: int = 60
     top_k: int = 10
+    keep_top_each: int = 3                   # each ranker's best few pass fusion whatever the other ranker says
     scan_max_docs: int = 3                   # a question scoped to this many reports reads all their passages
     # answering
     max_question_chars: int = 500

@@ -97,7 +97,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
                               indicator=bool(m.get("indicator", True)), indicator_words=tuple(m.get("indicator_words", ()))))
     scope, speaker, sections = data["scope"], data["speaker"], data["sections"]
     short = data.get("province_short", {})
-    cues = {k: re.compile(v) for k, v in data["cues"].items() if k != "why"}
+    cues = {k: re.compile(v) for k, v in data["cues"].items() if not k.endswith("why")}
     return Vocabulary(
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],

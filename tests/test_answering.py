@@ -70,3 +70,10 @@ def test_a_plan_task_in_the_plan_part_answers_a_target():
     p = passage("实施市民安居工程。完成36个老旧小区改造，改善居民生活环境。", "二、2023年工作重点", "yc:2", part="plan")
     res = answer("运城23年要完成多少个老旧小区改造", p)
     assert res.answered and "36个" in res.text
+
+
+def test_a_baseline_year_is_not_the_year_a_figure_is_for():
+    """'总产量由2015年的10.7亿斤增加到13.2亿斤' in the review of 2022 answers 2022, not 2015."""
+    p = passage("粮食连年丰产丰收，总产量由2015年的10.7亿斤增加到13.2亿斤。", "一、2022年工作回顾", "yc:3", part="review")
+    res = answer("运城2022年粮食总产到多少亿斤了", p)
+    assert res.answered and "13.2亿斤" in res.text

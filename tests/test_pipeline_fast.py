@@ -59,3 +59,16 @@ def test_remove_forgets_everything(bot: Assistant) -> None:
     """Removing the report leaves nothing to answer from."""
     assert bot.remove("beichuan_2023")
     assert not bot.answer("沧州2023年GDP增长目标").answered
+
+
+def test_each_rankers_best_passes_fusion(bot: Assistant) -> None:
+    """A chunk BM25 ranks first is kept even when fusion would cut it (top_k=1 here)."""
+    from dataclasses import replace
+
+    from rag.ask.retrieval import Retriever
+
+    q = bot.trace("沧州一般公共预算收入完成多少").query
+    bot.index.settings = replace(bot.index.settings, top_k=1, keep_top_each=2)
+    hits = {h.chunk_id for h in Retriever(bot.index).search(q)}
+    lexical = [cid for cid, _ in bot.index.lexical.search(q.search_text, 2, None)]
+    assert set(lexical) <= hits

@@ -193,3 +193,60 @@ def test_regions_keep_the_questions_order():
     """Compared regions come in the order the question names them, whatever the alias lengths."""
     assert list(understand("辽宁和义马22年GDP目标", REPORTS).region_docs) == ["辽宁省", "义马市"]
     assert list(understand("义马和辽宁22年GDP目标", REPORTS).region_docs) == ["义马市", "辽宁省"]
+
+
+NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1, level="国家") for y in (2010, 2012, 2014, 2015)]
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("安国22年打算办第几届药材节", "target"),         # 第几届 of a festival asks no session
+    ("14年报告是在几届几次人大上作的", "meta"),
+    ("18年报告说人均预期寿命到多少岁了", "result"),  # 预期 in 人均预期寿命 is no target cue; 多少岁了 asks a result
+    ("14年能耗强度要降多少", "target"),              # a metric with 要降多少 asks its target
+    ("14年淘汰黄标车和老旧车多少辆", "plan"),         # both years held: a count of things to do is the plan
+    ("河北城镇新增就业实际完成多少", "result"),       # 实际完成 without a target asked is a result
+    ("辽宁青海高新技术企业各有多少家", "result"),     # 有多少家 with no year: what a place has now
+])
+def test_intent_cues(text, intent):
+    """Cue words decide the intent only where they are cues."""
+    assert understand(text, [*NATIONALS, *REPORTS, *COUNTIES]).intent == intent
+
+
+def test_years_listed_before_report_name_reports():
+    """'10年和12年报告回顾里…' names two reports; neither year is a value year."""
+    q = understand("10年和12年报告回顾里农村饮水安全各解决了多少人", NATIONALS)
+    assert q.years == [2010, 2012] and q.value_years == [] and set(q.doc_ids or []) == {"n2010", "n2012"}
+
+
+def test_national_ranking_is_a_yardstick():
+    """'全国排第几' measures a place against the nation."""
+    assert "全国" not in understand("河北老百姓收入全国排第几", [NATIONAL, *COUNTIES]).region_docs
+
+
+def test_run_of_short_names_before_a_topic():
+    """'辽青专精特新…' (jieba: 辽青|专精) names both provinces."""
+    assert set(understand("辽青专精特新企业各有多少家", REPORTS).region_docs) == {"辽宁省", "青海省"}
+
+
+def test_word_no_passage_holds_backs_off_to_a_held_part():
+    """'影视剧' that no passage holds is matched by the part passages do hold (影视)."""
+    texts = ["一批影视佳作引发广泛共鸣。", "文化产业"]
+
+    def idf(word: str) -> float:
+        return 1.0 + 5.0 / (1 + sum(word in t for t in texts))
+
+    groups = understand("辽宁报告提到了哪些影视剧", REPORTS, idf=idf).terms
+    assert any(g.words == ("影视", "影视剧") for g in groups)
+
+
+def test_followup_keeps_a_year_the_new_region_reviews():
+    """'唐县2019年…多少人' then '满城呢' asks 满城's review of 2019 (its 2020 report); a target asked does not."""
+    assert "2019年" in resolve_followup("满城呢", ["唐县2019年城镇新增就业多少人"], COUNTIES)
+    assert "2019年" not in resolve_followup("满城呢", ["唐县2019年城镇新增就业目标"], COUNTIES)
+
+
+def test_followup_keeps_the_report_year_and_its_review():
+    """'12年报告里去年…' then '对外直接投资呢' still asks the 2012 report's review of 2011."""
+    out = resolve_followup("对外直接投资呢", ["12年报告里去年实际使用外资多少"], NATIONALS)
+    assert out.startswith("12年报告里去年")
+    assert understand(out, NATIONALS).value_years == [2011]

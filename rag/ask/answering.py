@@ -330,7 +330,7 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 
 
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
-_BASELINE = re.compile(r"(?:比|较|从|与|同|于|以)\s*$")  # "比2020年增长": a baseline year, not the year it is about
+_BASELINE = re.compile(r"(?:比|较|从|由|与|同|于|以)\s*$")  # "比2020年增长", "由2015年的…增加到": a baseline year, not the year it is about
 
 
 def _year_fits(query: Query, p: Passage, sent: str) -> bool:

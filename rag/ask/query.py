@@ -16,7 +16,8 @@ __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in",
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
-_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?:的)?(?:政府)?(?:工作)?报告")
+# "15年报告", and each year of "10年和12年报告"
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?(?:政府)?(?:工作)?报告)")
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
@@ -185,9 +186,12 @@ def _standing_short(text: str) -> list[re.Match[str]]:
     spans = word_spans(text)
     out = []
     for m in voc.province_short_bare.finditer(text):
-        nxt = next((text[s:e] for s, e in spans if s == m.end()), "")
-        if (m.start(1), m.end(1)) in spans and len(nxt) >= 2 and CJK_RE.match(nxt) and not voc.filler.fullmatch(nxt):
-            out.append(m)
+        # the word jieba made there: the short name alone, or a run of short names ("苏豫专精特新": 苏豫|专精)
+        end = next((e for s, e in spans if s == m.start(1) and all(c in voc.province_short for c in text[s:e])), None)
+        nxt = next((text[s:e] for s, e in spans if s == end), "")
+        run = re.compile("(.+)").match(text, m.start(1), end) if end is not None else None
+        if run and len(nxt) >= 2 and CJK_RE.match(nxt) and not voc.filler.fullmatch(nxt):
+            out.append(run)
     return out
 
 
@@ -364,6 +368,7 @@ def _content_words(text: str) -> list[str]:
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
     """Classify what the question asks for."""
     cue = vocabulary().cues
+    text = cue["set_phrases"].sub(" ", text)  # 人均预期寿命 asks no target
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text):
@@ -375,7 +380,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", "speaker"
     if cue["meta_session"].search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
         return "meta", "session"
-    if cue["target"].search(text):
+    if cue["target"].search(text) or (metric and cue["metric_target"].search(text)):
         return "target", ""
     if cue["result"].search(text):
         return "result", ""
@@ -383,6 +388,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "open", ""
     if cue["plan_year_words"].search(text):
         return ("plan" if cue["plan"].search(text) else "target"), ""
+    if not years and cue["holding"].search(text):
+        return "result", ""
     weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
     plan_item = not metric and bool(cue["plan"].search(text)) and not weak_result  # "要淘汰多少", "安排多少"
     if years and docs:
@@ -534,7 +541,19 @@ def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> 
             a, b = best
             out = [x for x in out if x is not g and not (x.kind == "word" and (x.head in text[a:b] or _overlaps(text, x.head, a, b)))]
             out.insert(groups.index(g), TermGroup((text[a:b],)))
+        elif (part := _held_part(g.head, idf, unseen)) is not None:
+            out[out.index(g)] = TermGroup((part, g.head))
     return out
+
+
+def _held_part(word: str, idf: Callable[[str], float], unseen: float) -> str | None:
+    """The longest head or tail of two or more characters of a word no passage holds that passages do hold,
+    the rarer first (影视剧 → 影视, 纪念活动 → 纪念, 保障扩 → 保障): the question's word, said as reports say it."""
+    for n in range(len(word) - 1, 1, -1):
+        held = [p for p in (word[:n], word[-n:]) if idf(p) < unseen]
+        if held:
+            return max(held, key=idf)
+    return None
 
 
 def _overlaps(text: str, word: str, start: int, end: int) -> bool:
@@ -589,13 +608,16 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if text.startswith("其中") and not cur_regions:
         return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
     if cur_regions and not cur_terms:
-        # Same question about another region: swap the region; keep the year if that region has that year's report.
+        # Same question about another region: swap the region; keep the year if that region has a report of that
+        # year, or (unless a target is asked) one reviewing it.
         body = prev
         for s, e in sorted(prev_spans, reverse=True):
             body = body[:s] + body[e:]
         prev_years = years_in(prev)
+        reviewed = not vocabulary().cues["target"].search(prev)
         kept = not cur_years and prev_years and all(
-            any(r.region in cur_regions and y in (r.year, r.plan_year) for r in reports) for y in prev_years)
+            any(r.region in cur_regions and (y in (r.year, r.plan_year) or (reviewed and y == r.review_year)) for r in reports)
+            for y in prev_years)
         body = body if kept else _YEAR.sub("", body)  # the other region's report may be of another year
         named = "".join(f"{y}年" for y in cur_years)
         return f"{''.join(cur_regions)}{named}{body}"
@@ -607,7 +629,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return f"{named}{prev}" if not prev_spans else _insert_after_regions(prev, prev_spans, named)
     if not cur_regions and prev_regions:
         prefix = "".join(prev_regions)
-        ystr = "".join(f"{y}年" for y in (cur_years or years_in(prev)))
+        ystr = _years_said(prev, text, cur_years)
         body = re.sub(r"^(那么?|还有|再看|它的|他的|她的|该地的?|其中)", "", text.strip())
         if not cur_terms:
             base = _YEAR.sub("", _strip_places(prev, reports)).strip()
@@ -622,12 +644,22 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
     if not cur_regions and not prev_regions and cur_terms and vocabulary().cues["followup"].search(text):
         # Only the metric changes, in a question that named no region: keep its year.
-        ystr = "".join(f"{y}年" for y in (cur_years or years_in(prev)))
+        ystr = _years_said(prev, text, cur_years)
         body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
         return f"{ystr}{body}{intent_word}"
     return text
+
+
+def _years_said(prev: str, text: str, cur_years: list[int]) -> str:
+    """The years a follow-up keeps, as the previous question said them: "12年报告里去年" stays a report and its review."""
+    if cur_years:
+        return "".join(f"{y}年" for y in cur_years)
+    report = _REPORT_YEAR.search(prev)
+    if report and not _RELATIVE_YEAR.search(text):
+        return f"{report.group(1)}年报告里{''.join(_RELATIVE_YEAR.findall(prev)[:1])}"
+    return "".join(f"{y}年" for y in years_in(prev))
 
 
 def _insert_after_regions(text: str, spans: list[tuple[int, int]], insert: str) -> str:

@@ -82,7 +82,9 @@ class Retriever:
         fused = _fuse(ranked, s.fusion, s.rrf_k)
         dmap, lmap = dict(dense or []), dict(lexical or [])
         hits = [Hit(cid, sc, dmap.get(cid), lmap.get(cid)) for cid, sc in fused if cid in self.index.chunks]
-        return hits[:k]
+        # A chunk one ranker puts far ahead ("特质农品" for BM25) survives the other ranker missing it.
+        best = {cid for lst in ranked for cid, _ in lst[:s.keep_top_each]}
+        return hits[:k] + [h for h in hits[k:] if h.chunk_id in best]
 
     def retrieve(self, query: Query, scope: list[str] | None) -> list[PassageGroup]:
         """Passage groups for a question, one per lookup query understanding planned; `scope` narrows the reports."""

@@ -17,7 +17,8 @@ _PART = re.compile(rf"{_BOUNDARY}([{_NUM}]{{1,3}})、(?![{_NUM}]+[、期])", re.
 _SUB = re.compile(rf"{_BOUNDARY}[（(]([{_NUM}]{{1,3}})[）)]", re.M)
 _BARE = re.compile(r"^[^\n。！？；：，]{2,30}$", re.M)
 # An unnumbered part heading: a short line of its own naming a review or the year's work, no sentence punctuation.
-_BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展成就|主要目标|重点工作|工作重点|工作安排|目标任务|工作任务|主要任务|重点任务)[^\n。！？；：，]{0,12}$", re.M)
+_BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展成就|主要目标|重点工作|工作重点|工作安排|目标任务|工作任务|主要任务|重点任务)"
+                        r"[^\n。！？；：，]{0,12}$", re.M)
 # A glossary term on a line of its own: short, no colon, no sentence punctuation.
 _TERM_ONLY = re.compile(r"^(?:\d{1,2}[、.．]\s*)?[“\"]?[^\n：:。，；！？]{2,24}[”\"]?$")
 _ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
