@@ -74,3 +74,11 @@ def test_a_date_line_is_not_a_part():
     parts = _parts(text, (2019, 2020))
     assert parts.get("一、2019年工作回顾") == "review"
     assert parts.get("二、2020年工作目标和主要任务") == "plan"
+
+
+def test_bracketed_notes_after_the_closing_are_a_glossary():
+    """'※名词解释※' glued to a line's end, then '〔1〕term：definition' lines to the end, are glossary entries."""
+    text = ("各位代表：\n一、2021年工作回顾\n完成“双代”改造〔1〕，生产总值增长7%。让我们共创美好未来！※名词解释※\n"
+            "〔1〕双代：气代煤、电代煤。\n〔2〕五气共治：治理燃煤、扬尘、工业、机动车和新能源替代。\n")
+    gloss = [c.text for c in chunk_report(text, min_chars=5) if c.kind == "glossary"]
+    assert gloss == ["〔1〕双代：气代煤、电代煤。", "〔2〕五气共治：治理燃煤、扬尘、工业、机动车和新能源替代。"]

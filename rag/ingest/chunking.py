@@ -22,8 +22,8 @@ _BARE_PART = re.compile(r"^[^\n。！？；：，]{0,30}(?:工作回顾|发展�
 # A glossary term on a line of its own: short, no colon, no sentence punctuation.
 _TERM_ONLY = re.compile(r"^(?:\d{1,2}[、.．]\s*)?[“\"]?[^\n：:。，；！？]{2,24}[”\"]?$")
 _ITEM = re.compile(r"^\s*(\d{1,2})(?:[.、．](?!\d)|[)）])", re.M)
-# Numbered notes after the closing with no heading: "1、“三网”融合：是指…" (two or more in a row, to the end).
-_NOTES = re.compile(r"(?:^\d{1,2}[、.．]\s*[^\n：:]{1,30}[：:][^\n]+\n?){2,}\Z", re.M)
+# Numbered notes after the closing with no heading: "1、“三网”融合：是指…", "〔1〕九大攻坚行动：…" (two or more in a row, to the end).
+_NOTES = re.compile(r"(?:^(?:\d{1,2}[、.．]|[〔\[［]\d{1,2}[〕\]］])\s*[^\n：:]{1,30}[：:][^\n]+\n?){2,}\Z", re.M)
 _TITLE_END = re.compile(
     r"(?:工作回顾|回顾|工作安排|重点工作|主要工作|目标任务|主要任务|重点任务|总体要求|主要目标|自身建设|工作|目标|任务|安排|建设|要求|思路)"
 )
