@@ -38,3 +38,9 @@ def test_hard_line_breaks_rejoined(raw_report):
     text = clean_text(raw_report("002_yuncheng_abstract"))
     assert "疫情反复冲击" in text
     assert "在校生占比降至3.9%" in text
+
+
+def test_a_break_inside_quotation_marks_is_joined():
+    """A scrape that broke a heading at its quotation marks ("二、“⏎十四五⏎”时期…") gets it back whole."""
+    raw = "各位代表：\n二、“\n十四五\n”时期发展的总体思路和重点任务\n“十四五”时期，我国开启了新征程。\n"
+    assert "二、“十四五”时期发展的总体思路和重点任务" in clean_text(raw)

@@ -112,7 +112,9 @@ def _rejoin(lines: list[str]) -> list[str]:
         broken = prev and prev[-1] not in _SENTENCE_END and not _HEADING_START.match(line) and not _HEADING_START.match(prev)
         # A long line cut mid-sentence, or a fragment of a few characters ("亲自⏎指挥、⏎亲自⏎部署").
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))
-        if broken and (len(prev) >= 40 or fragment):
+        # A break inside quotation marks ("二、“⏎十四五⏎”时期…") is never a paragraph's end, even in a heading.
+        quoted = bool(prev) and (prev[-1] in "“「『" or line[0] in "”」』")
+        if quoted or (broken and (len(prev) >= 40 or fragment)):
             out[-1] = prev + line
         else:
             out.append(line)
