@@ -26,7 +26,7 @@ from rag.index.store import DocumentStore, VectorStore
 from rag.ingest.indicators import Indicator
 from rag.ingest.places import tier_of_level
 from rag.settings import Settings
-from rag.text import CJK
+from rag.text import CJK, normalize_question
 from rag.vocabulary import vocabulary
 
 __all__ = ["Assistant", "Trace", "answer", "check_question"]
@@ -194,12 +194,12 @@ class Assistant:
         """Resolve follow-ups and parse the question against the held reports."""
         self.ensure_index()
         reports = self.catalogue.reports
-        standalone = question.strip()
+        standalone = normalize_question(question)
         if self.settings.use_query_understanding:
             resolved: list[str] = []
             for turn in (_turn_text(h) for h in history):
                 if turn.strip():  # earlier turns may be follow-ups themselves: resolve the chain in order
-                    resolved.append(resolve_followup(turn.strip(), resolved, reports))
+                    resolved.append(resolve_followup(normalize_question(turn), resolved, reports))
             standalone = resolve_followup(standalone, resolved, reports)
         return understand(standalone, reports, self.settings.use_query_understanding, idf=self.index.idf)
 

@@ -58,6 +58,19 @@ def normalize_width(text: str) -> str:
     return _punct_to_cjk(text)
 
 
+_CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十])([一二][〇零○一二三四五六七八九]{3})(?=年)")
+# A year typed without 年 ("辽宁2022GDP目标"): four digits that no unit, date part or decimal follows.
+_BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%]|\s*[年月日号万亿千百元个套家所座项辆台户条处批名人吨亩公里米倍点天期届次])")
+
+
+def normalize_question(text: str) -> str:
+    """A question as the pipeline reads it: width-normalised (２０２２年ＧＤＰ), years in digits (二〇二二年 → 2022年),
+    a bare year marked as one (2022GDP → 2022年GDP)."""
+    text = normalize_width(text.strip())
+    text = _CN_YEAR.sub(lambda m: str(cn_to_int(m.group(1)) or m.group(1)), text)
+    return _BARE_YEAR.sub(r"\1年", text)
+
+
 def fold(text: str) -> str:
     """Return a matching key: width-normalised with all whitespace removed."""
     return _WS_RE.sub("", normalize_width(text))

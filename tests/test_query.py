@@ -250,3 +250,12 @@ def test_followup_keeps_the_report_year_and_its_review():
     out = resolve_followup("对外直接投资呢", ["12年报告里去年实际使用外资多少"], NATIONALS)
     assert out.startswith("12年报告里去年")
     assert understand(out, NATIONALS).value_years == [2011]
+
+
+@pytest.mark.parametrize("typed, read", [("辽宁２０２２年ＧＤＰ目标？", "辽宁2022年GDP目标？"), ("青海二〇二二年GDP目标", "青海2022年GDP目标"),
+                                         ("辽宁2022GDP目标", "辽宁2022年GDP目标"), ("新建2020个", "新建2020个"), ("PM2.5", "PM2.5")])
+def test_question_normalised(typed, read):
+    """Full-width forms, years in Chinese numerals and years typed without 年 read like the usual form."""
+    from rag.text import normalize_question
+
+    assert normalize_question(typed) == read
