@@ -148,8 +148,9 @@ def _other_tracks(out_dir: Path) -> str:
              "- **Dev-reports track** (`python -m eval.dev_track`, run by `rag eval` when `../shared/dev_reports` is present): "
              "questions (`eval/dev/gold_*.jsonl`) over 101 real reports the assistant was not built on. Full figures per "
              "split, level and type: `eval/dev/REPORT.md`; the unchanged pipeline's first contact: `eval/dev/FIRST_CONTACT.md` "
-             "(the first-contact column is gold_a and gold_b; gold_c, 90 tune questions added later, had its own first "
-             "contact of 70.0 / 71.2 / 90.0)."]
+             "(the first-contact column is gold_a and gold_b; the tune questions added later, each set committed before any "
+             "run on it, had their own first contacts: gold_c (90) 70.0 / 71.2 / 90.0, gold_d (120) 66.0 / 66.0 / 85.0, "
+             "gold_e (120) 75.2 / 75.2 / 100)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():
