@@ -65,6 +65,7 @@ class Vocabulary:
     speaker_post: re.Pattern[str]
     cues: dict[str, re.Pattern[str]]
     filler: re.Pattern[str]
+    filler_phrases: re.Pattern[str]
     province_short: dict[str, str]  # 苏 → 江苏
     province_short_re: re.Pattern[str] | None
     province_short_bare: re.Pattern[str] | None  # the short names with only the context before them
@@ -108,7 +109,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         colloquial={k: tuple(v) for k, v in data.get("colloquial", {}).items() if k != "why"},
         pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
-        cues=cues, filler=re.compile(data["filler"]["pattern"]),
+        cues=cues, filler=re.compile(data["filler"]["pattern"]), filler_phrases=re.compile(data["filler"]["phrases"]),
         filler_affixes=re.compile(data["filler"]["affixes"]),
         province_short={k: v for k, v in short.items() if len(k) == 1},
         province_short_re=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}]{{1,3}}){short['after']}")

@@ -259,3 +259,9 @@ def test_question_normalised(typed, read):
     from rag.text import normalize_question
 
     assert normalize_question(typed) == read
+
+
+def test_place_with_its_government_is_the_place():
+    """'2022年辽宁省政府工作报告中GDP目标' (jieba: 辽宁省政府|工作|报告) names 辽宁 and leaves only the metric."""
+    q = understand("2022年辽宁省政府工作报告中GDP目标", REPORTS)
+    assert q.doc_ids == ["003-10_liaoning"] and [g.kind for g in q.terms] == ["metric"]

@@ -240,6 +240,9 @@ def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
 
     if any(text.startswith(s, end) for s in suffixes):
         return True
+    if text.startswith(("政府", "人民政府"), end) and text[start:end] not in vocabulary().national \
+            and any(s == start for s, _ in word_spans(text)):
+        return False  # "河南省政府工作报告": jieba's 河南省政府 is the place and its government (中央政府 stays a topic)
     return not _on_word_boundary(word_spans(text), start, end)
 
 
@@ -255,7 +258,7 @@ def term_groups(text: str) -> list[TermGroup]:
 
     voc = vocabulary()
     groups: list[TermGroup] = []
-    rest = text
+    rest = voc.filler_phrases.sub(" ", text)
     for metric in voc.metrics:
         hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(rest, w)
                     and (w not in metric.loose or not _compound(rest, w))), None)
