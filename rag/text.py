@@ -12,6 +12,9 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 CJK_RE = re.compile(f"[{CJK}]")
 _CJK_RE = CJK_RE
 CN_NUM = "〇零○一二两三四五六七八九十百"  # characters of a number written in Chinese
+# A date in Arabic or Chinese numerals: "2023年1月10日", "二〇二六年一月二十七日".
+DATE = re.compile(rf"(\d{{4}}|[{CN_NUM}]{{4}})\s*年\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*日")
+NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")  # "2022年"
 
 # Full-width ASCII letters, digits and number signs become half-width, so that
 # "８％" and "8%" match; Chinese punctuation stays full-width.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rag.ask.query import Query, measure_words
 from rag.ask.retrieval import Passage
+from rag.text import NAMED_YEAR
 from rag.vocabulary import vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
@@ -198,7 +199,6 @@ def f_vague_target(q: Query, c: Candidate) -> float:
 
 
 _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间|今后|未来")
-NAMED_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")  # "2022年"
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:

@@ -240,10 +240,11 @@ def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
 
     if any(text.startswith(s, end) for s in suffixes):
         return True
+    spans = word_spans(text)
     if text.startswith(("政府", "人民政府"), end) and text[start:end] not in vocabulary().national \
-            and any(s == start for s, _ in word_spans(text)):
+            and any(s == start for s, _ in spans):
         return False  # "河南省政府工作报告": jieba's 河南省政府 is the place and its government (中央政府 stays a topic)
-    return not _on_word_boundary(word_spans(text), start, end)
+    return not _on_word_boundary(spans, start, end)
 
 
 def _on_word_boundary(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:

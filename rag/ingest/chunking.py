@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text import cn_to_int, split_sentences
+from rag.text import DATE, NAMED_YEAR, cn_to_int, split_sentences
 from rag.vocabulary import vocabulary
 
 __all__ = ["Chunk", "chunk_report"]
@@ -27,9 +27,6 @@ _NOTES = re.compile(r"(?:^(?:\d{1,2}[、.．]|[〔\[［]\d{1,2}[〕\]］])\s*[^\
 _TITLE_END = re.compile(
     r"(?:工作回顾|回顾|工作安排|重点工作|主要工作|目标任务|主要任务|重点任务|总体要求|主要目标|自身建设|工作|目标|任务|安排|建设|要求|思路)"
 )
-_YEAR = re.compile(r"((?:19|20)\d{2})年")
-# A date line ("2020年1月10日在…会议上") is the header, even after a stray "一、".
-_DATE = re.compile(r"(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 _LEAD = re.compile(rf"^(?:[{_NUM}]是|首先|其次|再次|最后)")
 
 
@@ -89,7 +86,8 @@ def _headings(text: str) -> list[_Heading]:
         line_start = pos == 0 or text[pos - 1] == "\n"
         line_end = text.find("\n", pos)
         whole = line_start and (line_end < 0 or line_end - pos <= 40)
-        if kind == "part" and _DATE.search(text, pos, min(pos + 40, line_end if line_end >= 0 else len(text))):
+        # a date line ("2020年1月10日在…会议上") is the header, even after a stray "一、"
+        if kind == "part" and DATE.search(text, pos, min(pos + 40, line_end if line_end >= 0 else len(text))):
             continue
         depths = [d for d in range(len(stack)) if stack[d] == (kind, num - 1)]
         # A heading on a line of its own continues the top list it can, not a list nested in the text.
@@ -179,7 +177,7 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
     review, plan = years
     if _REVIEW_TITLE.search(title):
         return "review"
-    named = _YEAR.search(title)
+    named = NAMED_YEAR.search(title)
     if named and plan and int(named.group(1)) < plan:  # "一、关于2012年政府工作" in the 2013 report
         return "review"
     if _PLAN_TITLE.search(title):

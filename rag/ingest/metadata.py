@@ -14,12 +14,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rag.ingest.places import Place, gazetteer, is_distinctive, level_of, short_name, tier_of
-from rag.text import CN_NUM, cn_to_int, normalize_width
+from rag.text import CN_NUM, DATE, cn_to_int, normalize_width
 from rag.vocabulary import vocabulary
 
 __all__ = ["ReportMeta", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
 
-_DATE = re.compile(rf"(\d{{4}}|[{CN_NUM}]{{4}})\s*年\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*日")
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
 _CLOCK = re.compile(r"\s*\d{1,2}\s*(?:时|:)")
 _PAGE_LINE = re.compile(r"^(?:时间|发布|来源|发文|日期|更新|作者|编辑|责任编辑)")
@@ -100,7 +99,7 @@ def _header_end(clean: str) -> int:
 
 def _read_date(clean: str, head_end: int, meta: ReportMeta) -> None:
     """Fill the delivery year and date from the meeting date line (page dates are not meeting dates)."""
-    for m in _DATE.finditer(clean, 0, head_end):
+    for m in DATE.finditer(clean, 0, head_end):
         line_start = clean.rfind("\n", 0, m.start()) + 1
         if _PAGE_LINE.match(clean[line_start:m.start()].strip()) or _CLOCK.match(clean, m.end()):
             continue  # a page's own date or timestamp, not the meeting's
