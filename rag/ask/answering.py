@@ -144,10 +144,16 @@ def covered(text: str, query: Query) -> float:
     """Share of the question's term weight the text names."""
     if not query.terms:
         return 0.5
-    low = text.lower()
+    low = _spell_pairs(text.lower())
     weights = query.weights if len(query.weights) == len(query.terms) else [term_weight(g) for g in query.terms]
     hit = sum(w * _match_quality(g, _bare(g, low)) for g, w in zip(query.terms, weights, strict=True))
     return hit / sum(weights)
+
+
+def _spell_pairs(low: str) -> str:
+    """Text with each pair it names at once spelt out ("城乡人均可支配收入" also names 城镇居民… and 农村居民…)."""
+    said = [" ".join(members) for pair, members in vocabulary().pairs.items() if pair.lower() in low]
+    return low + "\n" + "\n".join(said) if said else low
 
 
 def _bare(group: TermGroup, low: str) -> str:
@@ -193,7 +199,7 @@ class ExtractiveAnswerer:
             label = f"{group.region}：" if len(groups) > 1 or group.region else ""
             for extra in [pick, *(self.more(q, group.passages, pick) if q.intent == "open" else [])]:
                 cites.append(_cite(extra))
-                parts.append(f"{label}{extra.candidate.quoted.strip('，；、： ')}[{len(cites)}]")
+                parts.append(f"{label}{extra.candidate.quoted.strip('，；、：。 ')}[{len(cites)}]")
                 label = ""
         if not parts:
             where = "、".join(r for r in missing + unheld if r)

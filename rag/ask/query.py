@@ -552,12 +552,23 @@ def _rejoin(groups: list[TermGroup], text: str, idf: Callable[[str], float]) -> 
 
 def _held_part(word: str, idf: Callable[[str], float], unseen: float) -> str | None:
     """The longest head or tail of two or more characters of a word no passage holds that passages do hold,
-    the rarer first (影视剧 → 影视, 纪念活动 → 纪念, 保障扩 → 保障): the question's word, said as reports say it."""
-    for n in range(len(word) - 1, 1, -1):
-        held = [p for p in (word[:n], word[-n:]) if idf(p) < unseen]
-        if held:
-            return max(held, key=idf)
+    the rarer first (影视剧 → 影视, 纪念活动 → 纪念, 保障扩 → 保障): the question's word, said as reports say it.
+    Dictionary words come before stray characters (北京地铁 → 地铁, not 北京地 of 北京地区)."""
+    found = [p for n in range(len(word) - 1, 1, -1) for p in (word[:n], word[-n:]) if idf(p) < unseen]
+    words = [p for p in found if _dictionary_word(p)]
+    for pool in (words, found):
+        if pool:
+            longest = max(map(len, pool))
+            return max((p for p in pool if len(p) == longest), key=idf)
     return None
+
+
+def _dictionary_word(word: str) -> bool:
+    """True when jieba's dictionary holds word as a word of its own."""
+    import jieba
+
+    jieba.dt.check_initialized()
+    return jieba.dt.FREQ.get(word, 0) > 0
 
 
 def _overlaps(text: str, word: str, start: int, end: int) -> bool:
