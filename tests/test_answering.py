@@ -77,3 +77,19 @@ def test_a_baseline_year_is_not_the_year_a_figure_is_for():
     p = passage("粮食连年丰产丰收，总产量由2015年的10.7亿斤增加到13.2亿斤。", "一、2022年工作回顾", "yc:3", part="review")
     res = answer("运城2022年粮食总产到多少亿斤了", p)
     assert res.answered and "13.2亿斤" in res.text
+
+
+def test_a_pair_named_at_once_covers_each_member():
+    """'城乡人均可支配收入分别达到…' answers a question about 城镇居民 income."""
+    res = answer("运城2022年城镇居民收入多少", passage("城乡人均可支配收入分别达到34068元、23756元。", "一、2022年工作回顾", part="review"))
+    assert res.answered and "34068元" in res.text
+
+
+
+def test_a_task_in_the_plan_part_is_no_result():
+    """'新增城镇就业4700人' in the plan part does not answer what 2022 achieved; the review does."""
+    task = passage("突出保障重点群体就业创业，新增城镇就业4700人。", "二、2023年工作安排", "yc:2", part="plan")
+    done = passage("发放创业担保贷款7226万元。新增就业4974人。", "一、2022年工作回顾", "yc:3", part="review")
+    assert not answer("运城2022年新增城镇就业实际多少", task).answered
+    res = answer("运城2022年新增城镇就业实际多少", task, done)
+    assert "4974人" in res.text and "4700人" not in res.text

@@ -75,3 +75,12 @@ def test_manifest_is_current(corpus_dir):
 
     committed = json.loads((corpus_dir / "manifest.json").read_text(encoding="utf-8"))
     assert committed == build_manifest(corpus_dir)
+
+
+def test_name_the_report_writes_is_an_alias():
+    """A county since made a district (徐水县 → 保定市徐水区) is still found by the name its report uses."""
+    from rag.ingest.metadata import extract_metadata
+
+    head = "政府工作报告\n——2013年1月20日在徐水县第十五届人民代表大会第二次会议上\n代县长 王某某\n各位代表：\n"
+    meta = extract_metadata(head + "现在，我代表县人民政府，向大会报告工作。\n一、2012年工作回顾\n" + "全县地区生产总值增长12%。" * 5)
+    assert meta.region == "保定市徐水区" and "徐水县" in meta.aliases

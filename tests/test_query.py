@@ -206,6 +206,9 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("14年淘汰黄标车和老旧车多少辆", "plan"),         # both years held: a count of things to do is the plan
     ("河北城镇新增就业实际完成多少", "result"),       # 实际完成 without a target asked is a result
     ("辽宁青海高新技术企业各有多少家", "result"),     # 有多少家 with no year: what a place has now
+    ("辽宁22年那座大桥啥时候能通车", "target"),       # when a project is due is in the body, not the header
+    ("14年报告是什么时候作的", "meta"),              # 是什么时候 is no glossary cue
+    ("辽宁22年发展文化产业要抓哪些事", "open"),       # 哪些 with no metric asks for the things said
 ])
 def test_intent_cues(text, intent):
     """Cue words decide the intent only where they are cues."""
@@ -265,3 +268,26 @@ def test_place_with_its_government_is_the_place():
     """'2022年辽宁省政府工作报告中GDP目标' (jieba: 辽宁省政府|工作|报告) names 辽宁 and leaves only the metric."""
     q = understand("2022年辽宁省政府工作报告中GDP目标", REPORTS)
     assert q.doc_ids == ["003-10_liaoning"] and [g.kind for g in q.terms] == ["metric"]
+
+
+def test_report_named_with_its_government_is_the_scope():
+    """'根据2012年政府工作报告，2011年…' and '2014年国务院政府工作报告…' read the named report only."""
+    q = understand("根据2012年政府工作报告，2011年全国植树造林面积是多少", NATIONALS)
+    assert q.doc_ids == ["n2012"] and q.value_years == [2011] and len(q.lookups) == 1
+    assert understand("2014年国务院政府工作报告对深港通怎么说", NATIONALS).doc_ids == ["n2014"]
+
+
+def test_word_glued_to_a_place_backs_off_to_the_dictionary_word():
+    """'北京地铁' (one jieba word) no passage holds is matched by 地铁, not by the stray 北京地 of 北京地区."""
+    texts = ["北京地区", "开通3条地铁新线", "北京"]
+
+    def idf(word: str) -> float:
+        return 1.0 + 5.0 / (1 + sum(word in t for t in texts))
+
+    groups = understand("北京地铁总里程多少公里", REPORTS, idf=idf).terms
+    assert any(g.words[0] == "地铁" for g in groups)
+
+
+def test_closing_question_words_leave_the_term():
+    """'月季花环是啥': jieba's 环是 is not a term."""
+    assert all("是" not in g.head for g in understand("辽宁报告里月季花环是啥", REPORTS).terms)

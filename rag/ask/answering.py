@@ -274,13 +274,15 @@ class ExtractiveAnswerer:
         """Further sentences for a question outside the metrics: the next best that also state it (not the same one)."""
         picks = sorted((_Pick(score(query, c), c) for c in self.candidates(query, passages)
                         if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE), key=lambda p: -p.score)
-        seen = {(first.candidate.passage.chunk_id, first.candidate.sent)}
+        taken = [first.candidate]
         out: list[_Pick] = []
         for p in picks:
-            key = (p.candidate.passage.chunk_id, p.candidate.sent)
-            if key in seen or p.score < first.score * 0.85 or len(out) >= n:
+            c = p.candidate
+            said = any(t.passage.chunk_id == c.passage.chunk_id and t.quote[0] < c.quote[1] and c.quote[0] < t.quote[1]
+                       for t in taken)  # the same sentence, or one a topic line was already quoted with
+            if said or p.score < first.score * 0.85 or len(out) >= n:
                 continue
-            seen.add(key)
+            taken.append(c)
             out.append(p)
         return out
 
@@ -354,7 +356,8 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     if named and query.intent in ("target", "plan", "result") and not (named & wanted):
         return False  # the sentence is explicitly about another year
     # An achieved figure stated outside the review (an abstract's closing summary) is still about the review year.
-    achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or not STRONG_TARGET.search(sent))
+    # In the plan part, a sentence with no word of achievement is a task for the plan year ("新增城镇就业4700人").
+    achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or (not STRONG_TARGET.search(sent) and p.part != "plan"))
     key = "review_year" if in_review(p) or achieved else "plan_year"
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted

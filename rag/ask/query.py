@@ -17,7 +17,9 @@ __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in",
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
-_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?(?:政府)?(?:工作)?报告)")
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
+                          r"(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?政府(?=工作报告)"
+                          r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
@@ -377,7 +379,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text):
         return "glossary", ""
-    if cue["meta_date"].search(text) and not re.search(r"多少|目标", text):
+    when = cue["meta_date"].search(text)
+    if when and not re.search(r"多少|目标", text) and not cue["meta_date_event"].search(text[when.end():]):
         return "meta", "date"
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     if cue["meta_speaker"].search(text) and cue["meta_speaker_confirm"].search(text) and not metric:
@@ -449,7 +452,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         def held(r: ReportInfo, y: int) -> bool:
             return (r.year == y or r.plan_year == y) if y in report_years else r.covers(y)
 
-        covered = [r for r in candidates if any(held(r, y) for y in scope_years or years)]
+        # "根据2012年报告，2011年…": the report named is the scope; the year asked is read inside it
+        covered = [r for r in candidates if any(held(r, y) for y in report_years or scope_years or years)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
             problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"
@@ -498,6 +502,7 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
     """Decide what to look up: per region compared, per year compared, or a year's target and its result."""
     regions = list(q.region_docs.items()) if q.region_docs else [("", q.doc_ids)]
     by_id = {c.doc_id: c for c in candidates}
+    compared = [y for y in q.years if y not in q.value_years] or q.years  # the reports named, when the question names them
     out: list[Lookup] = []
     for region, ids in regions:
         reports = [by_id[i] for i in (ids if ids is not None else []) if i in by_id]
@@ -509,8 +514,8 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
             for y in q.years:
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
-        elif len(q.years) > 1 and len({r.plan_year for r in reports}) > 1:
-            for y in q.years:  # one region across years: each year from its own report
+        elif len(compared) > 1 and len({r.plan_year for r in reports}) > 1:
+            for y in compared:  # one region across years: each year from its own report
                 out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))

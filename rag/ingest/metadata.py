@@ -9,7 +9,7 @@ with the text is a `conflict`, and the text wins. The most-mentioned place is ne
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -317,7 +317,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
             meta.set("region", place.full_name, source)
             meta.province, meta.short_region = place.province, short_name(place.name)
             meta.level, meta.tier = level_of(place), tier_of(place)
-            meta.aliases = _aliases(place)
+            meta.aliases = _aliases(place, [c for c, _ in candidates if c])
             meta.conflicts += [f"{d} names another place than {place.full_name}" for d in disagree]
             if "region" in columns and not source.startswith("column"):
                 col = columns["region"].split("=", 1)[1]
@@ -335,11 +335,13 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     return meta
 
 
-def _aliases(place: Place) -> list[str]:
-    """Names a user may type for the place: 焦作市解放区, 焦作解放区, 解放区 …"""
+def _aliases(place: Place, written: Sequence[str] = ()) -> list[str]:
+    """Names a user may type for the place: 焦作市解放区, 焦作解放区, 解放区 …, and the name the report itself
+    writes where the place has since been renamed (徐水县, now 徐水区)."""
     short = short_name(place.name)
     typed = tier_of(place) != "县级" or is_distinctive(short)  # a city or province is typed by its short name (保定)
     names = {place.name, place.full_name} | ({short} if typed else set())
+    names |= {short + m.group(1) for w in written if (m := re.search(re.escape(short) + "(县|区|市|旗)", w))}
     if place.full_name != place.name:
         city = place.parents[-1]
         names.add(short_name(city) + place.name)
