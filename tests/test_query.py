@@ -209,6 +209,8 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("辽宁22年那座大桥啥时候能通车", "target"),       # when a project is due is in the body, not the header
     ("14年报告是什么时候作的", "meta"),              # 是什么时候 is no glossary cue
     ("辽宁22年发展文化产业要抓哪些事", "open"),       # 哪些 with no metric asks for the things said
+    ("辽宁22年长城项目被确定为什么项目", "open"),     # 被确定为 designates; it sets no target
+    ("辽宁的文旅品牌口号是啥", "any"),               # 口号是啥 asks a name said in the body, not a definition
 ])
 def test_intent_cues(text, intent):
     """Cue words decide the intent only where they are cues."""
@@ -291,3 +293,10 @@ def test_word_glued_to_a_place_backs_off_to_the_dictionary_word():
 def test_closing_question_words_leave_the_term():
     """'月季花环是啥': jieba's 环是 is not a term."""
     assert all("是" not in g.head for g in understand("辽宁报告里月季花环是啥", REPORTS).terms)
+
+
+def test_short_name_before_de():
+    """'豫的…' names 河南; '新的一年…' names no place."""
+    reports = [ReportInfo("henan", "河南省", ("河南省", "河南"), 2026, 2026, 2025)]
+    assert understand("豫的文旅品牌口号是啥", reports).regions == ["河南省"]
+    assert understand("新的一年GDP目标", [*reports, ReportInfo("xj", "新疆维吾尔自治区", ("新疆",), 2026, 2026, 2025)]).regions == []

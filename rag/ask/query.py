@@ -377,7 +377,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     text = cue["set_phrases"].sub(" ", text)  # 人均预期寿命 asks no target
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
-    if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text):
+    if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text) and not cue["name_asked"].search(text):
         return "glossary", ""
     when = cue["meta_date"].search(text)
     if when and not re.search(r"多少|目标", text) and not cue["meta_date_event"].search(text[when.end():]):
