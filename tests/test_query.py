@@ -209,7 +209,7 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("辽宁22年那座大桥啥时候能通车", "target"),       # when a project is due is in the body, not the header
     ("14年报告是什么时候作的", "meta"),              # 是什么时候 is no glossary cue
     ("辽宁22年发展文化产业要抓哪些事", "open"),       # 哪些 with no metric asks for the things said
-    ("辽宁22年长城项目被确定为什么项目", "open"),     # 被确定为 designates; it sets no target
+    ("辽宁22年报告提到长城项目被确定为什么项目", "open"),  # 被确定为 designates; it sets no target
     ("辽宁的文旅品牌口号是啥", "any"),               # 口号是啥 asks a name said in the body, not a definition
 ])
 def test_intent_cues(text, intent):
