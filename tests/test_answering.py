@@ -93,3 +93,9 @@ def test_a_task_in_the_plan_part_is_no_result():
     assert not answer("运城2022年新增城镇就业实际多少", task).answered
     res = answer("运城2022年新增城镇就业实际多少", task, done)
     assert "4974人" in res.text and "4700人" not in res.text
+
+
+def test_an_approximate_figure_is_in_the_unit_asked():
+    """'惠及2100多万人' answers 多少人."""
+    res = answer("运城2022年两项补贴惠及多少人", passage("建立困难和重度残疾人“两项补贴”制度，惠及2100多万人。", "一、2022年工作回顾", part="review"))
+    assert res.answered and "2100多万人" in res.text

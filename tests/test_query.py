@@ -211,6 +211,9 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("辽宁22年发展文化产业要抓哪些事", "open"),       # 哪些 with no metric asks for the things said
     ("辽宁22年报告提到长城项目被确定为什么项目", "open"),  # 被确定为 designates; it sets no target
     ("辽宁的文旅品牌口号是啥", "any"),               # 口号是啥 asks a name said in the body, not a definition
+    ("辽宁22年报告里谁获得了全国劳模", "any"),         # 谁获得了 asks about an event in the body, not the speaker
+    ("辽宁22年报告说那项举措是哪天宣布的", "any"),     # 哪天宣布的 likewise
+    ("辽宁22年报告说试点在多少个县开展了", "result"),  # a question closing on 了 asks what was done
 ])
 def test_intent_cues(text, intent):
     """Cue words decide the intent only where they are cues."""
@@ -300,3 +303,9 @@ def test_short_name_before_de():
     reports = [ReportInfo("henan", "河南省", ("河南省", "河南"), 2026, 2026, 2025)]
     assert understand("豫的文旅品牌口号是啥", reports).regions == ["河南省"]
     assert understand("新的一年GDP目标", [*reports, ReportInfo("xj", "新疆维吾尔自治区", ("新疆",), 2026, 2026, 2025)]).regions == []
+
+
+def test_a_finished_plan_period_in_a_named_report_is_its_review():
+    """'2026年报告说十四五末公园多少个' asks what the report says the period reached."""
+    reports = [ReportInfo("bj", "北京市", ("北京市", "北京"), 2026, 2026, 2025)]
+    assert understand("北京2026年报告说十四五末公园总数多少个", reports).intent == "result"

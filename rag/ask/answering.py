@@ -137,7 +137,7 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 def _in_unit(quote: str, unit: str) -> bool:
     """True when the quote gives a figure in the unit asked (多少套: 600万套; 多少亿斤: not 9586万亩)."""
     alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
-    return re.search(rf"\d\s*(?:[万亿千百]+)?{alias}", quote) is not None
+    return re.search(rf"\d\s*[多余]?[万亿千百]*[多余]?{alias}", quote) is not None  # 2100多万人, 30余万套
 
 
 def covered(text: str, query: Query) -> float:

@@ -18,7 +18,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
-                          r"(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?政府(?=工作报告)"
+                          r"(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
@@ -380,10 +380,11 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text) and not cue["name_asked"].search(text):
         return "glossary", ""
     when = cue["meta_date"].search(text)
-    if when and not re.search(r"多少|目标", text) and not cue["meta_date_event"].search(text[when.end():]):
+    if when and not re.search(r"多少|目标", text) and not cue["meta_event"].search(text[when.end():]):
         return "meta", "date"
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
-    if cue["meta_speaker"].search(text) and cue["meta_speaker_confirm"].search(text) and not metric:
+    who = cue["meta_speaker"].search(text)
+    if who and cue["meta_speaker_confirm"].search(text) and not metric and not cue["meta_event"].search(text[who.end():]):
         return "meta", "speaker"
     if cue["meta_session"].search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
         return "meta", "session"
@@ -468,6 +469,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
     if period and plan and years == [plan[1]] and intent in ("plan", "target", "any"):
         intent = "result"  # "十二五末高铁里程多少公里": what the period reached
+    if report_years and plan and plan[1] < report_years[0] and _PLAN_PERIOD.search(text) and intent in ("plan", "target", "any"):
+        intent = "result"  # "2026年报告说十四五末公园多少个": the report looks back on a finished plan period
     asked = value_years if report_years else years  # "18年报告说过去五年…": 2018 names the report, not the year asked
     if intent == "result" and len(asked) == 1 and not problem and not period and candidates \
             and not any(r.review_year == asked[0] for r in candidates) and any(r.plan_year == asked[0] for r in candidates):
