@@ -309,3 +309,16 @@ def test_a_finished_plan_period_in_a_named_report_is_its_review():
     """'2026年报告说十四五末公园多少个' asks what the report says the period reached."""
     reports = [ReportInfo("bj", "北京市", ("北京市", "北京"), 2026, 2026, 2025)]
     assert understand("北京2026年报告说十四五末公园总数多少个", reports).intent == "result"
+
+
+def test_a_range_of_report_years_names_every_report():
+    """'2020到2024年的报告' names five reports, not only 2024's."""
+    reports = [ReportInfo(f"sp{y}", "顺平县", ("顺平县", "顺平"), y, y, y - 1) for y in range(2019, 2026)]
+    q = understand("顺平2020到2024年的报告里有几份提了实际利用外资目标", reports)
+    assert q.doc_ids == [f"sp{y}" for y in range(2020, 2025)]
+
+
+def test_a_planning_verb_with_le_still_asks_the_plan():
+    """'谋划了多少个项目' asks what the report plans; '新增了多少' asks a result."""
+    assert understand("辽宁22年谋划了多少个项目", REPORTS).intent != "result"
+    assert understand("辽宁21年新增了多少停车位", REPORTS).intent == "result"

@@ -438,6 +438,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         # "十二五时期GDP年均增长多少": the review of the period, in the report of the year after it
         years = [plan[0]] if vocabulary().cues["target"].search(text) else [plan[1]]
     report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
+    for m in _YEAR_RANGE.finditer(text):  # "2020到2024年的报告": every year of the range names a report
+        a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
+        if b in report_years:
+            report_years = sorted(set(report_years) | set(range(a, b + 1)))
     value_years = [y for y in years if y not in report_years]
     if report_years and _LAST_YEAR.search(text):
         value_years = sorted({y - 1 for y in report_years} | set(value_years))
