@@ -319,11 +319,10 @@ def _counted(text: str) -> str:
 @lru_cache(maxsize=1)
 def measure_words() -> frozenset[str]:
     """jieba's two-character dictionary words that begin with a measure word (项目, 个人, 家庭 …)."""
-    import jieba
+    from rag.index.lexical import dictionary_words
 
-    jieba.dt.check_initialized()
     units = {u for u in vocabulary().units_asked if len(u) == 1}
-    return frozenset(w for w, f in jieba.dt.FREQ.items() if f > 0 and len(w) == 2 and w[0] in units)
+    return frozenset(w for w, f in dictionary_words().items() if f > 0 and len(w) == 2 and w[0] in units)
 
 
 def names(text: str, word: str) -> bool:
@@ -567,20 +566,14 @@ def _held_part(word: str, idf: Callable[[str], float], unseen: float) -> str | N
     the rarer first (影视剧 → 影视, 纪念活动 → 纪念, 保障扩 → 保障): the question's word, said as reports say it.
     Dictionary words come before stray characters (北京地铁 → 地铁, not 北京地 of 北京地区)."""
     found = [p for n in range(len(word) - 1, 1, -1) for p in (word[:n], word[-n:]) if idf(p) < unseen]
-    words = [p for p in found if _dictionary_word(p)]
+    from rag.index.lexical import dictionary_words
+
+    words = [p for p in found if dictionary_words().get(p, 0) > 0]
     for pool in (words, found):
         if pool:
             longest = max(map(len, pool))
             return max((p for p in pool if len(p) == longest), key=idf)
     return None
-
-
-def _dictionary_word(word: str) -> bool:
-    """True when jieba's dictionary holds word as a word of its own."""
-    import jieba
-
-    jieba.dt.check_initialized()
-    return jieba.dt.FREQ.get(word, 0) > 0
 
 
 def _overlaps(text: str, word: str, start: int, end: int) -> bool:

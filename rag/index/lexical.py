@@ -40,6 +40,13 @@ def tokenize_precise(text: str) -> list[str]:
     return [w.lower() for w in _jieba().cut(text) if _KEEP.search(w) and w not in _STOP]
 
 
+def dictionary_words() -> dict[str, int]:
+    """jieba's dictionary: word → frequency (0 for a prefix that is no word of its own)."""
+    tokenizer = _jieba().dt
+    tokenizer.check_initialized()
+    return tokenizer.FREQ
+
+
 @lru_cache(maxsize=4096)
 def word_spans(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of each of jieba's precise-mode words in text (cached: a question is segmented several times)."""
