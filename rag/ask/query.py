@@ -376,16 +376,16 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     text = cue["set_phrases"].sub(" ", text)  # 人均预期寿命 asks no target
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
-    if cue["glossary"].search(text) and not re.search(r"多少|几(?!个)", text) and not cue["name_asked"].search(text):
+    if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text):
         return "glossary", ""
     when = cue["meta_date"].search(text)
-    if when and not re.search(r"多少|目标", text) and not cue["meta_event"].search(text[when.end():]):
+    if when and not cue["figure_or_target"].search(text) and not cue["meta_event"].search(text[when.end():]):
         return "meta", "date"
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     who = cue["meta_speaker"].search(text)
     if who and cue["meta_speaker_confirm"].search(text) and not metric and not cue["meta_event"].search(text[who.end():]):
         return "meta", "speaker"
-    if cue["meta_session"].search(text) and re.search(r"哪|什么|第几|几", text) and not re.search(r"多少", text):
+    if cue["meta_session"].search(text) and cue["which"].search(text) and "多少" not in text:
         return "meta", "session"
     if cue["target"].search(text) or (metric and cue["metric_target"].search(text)):
         return "target", ""
@@ -397,7 +397,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return ("plan" if cue["plan"].search(text) else "target"), ""
     if not years and cue["holding"].search(text):
         return "result", ""
-    weak_result = bool(re.search(r"完成|实现|达到", text))  # "要完成" plans, "完成了" reports
+    weak_result = bool(cue["weak_result"].search(text))  # "要完成" plans, "完成了" reports
     plan_item = not metric and bool(cue["plan"].search(text)) and not weak_result  # "要淘汰多少", "安排多少"
     if years and docs:
         if all(d.plan_year == years[0] for d in docs):
