@@ -39,6 +39,14 @@ def test_one_record_export_is_a_plain_report(tmp_path: Path) -> None:
     assert doc.doc_id == "beijing_2026"
 
 
+def test_quotes_inside_a_cell_stay_in_the_text(tmp_path: Path) -> None:
+    """A text with ASCII quotes ("" in the file, as every spreadsheet writes them) stays one cell, whole."""
+    quoted = TEXT + '实施"双百"工程，建设"四中心"。'
+    path = write_csv(tmp_path / "gaoyang_2015.csv", [["高阳", quoted]], ["标题", "正文"])
+    (doc,) = load_sources(path)
+    assert doc.text.endswith('建设"四中心"。')
+
+
 def test_no_text_column_names_the_columns(tmp_path: Path) -> None:
     """A table of numbers is refused with the columns it has."""
     path = write_csv(tmp_path / "numbers.csv", [["2021", "5.5"]], ["年份", "增速"])

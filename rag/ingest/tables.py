@@ -71,11 +71,13 @@ def _csv_rows(source: Path | bytes, encoding: str) -> Iterator[list[str]]:
     with stream:
         head = stream.read(64 * 1024)
         stream.seek(0)
+        # Only the delimiter is sniffed, from the header line; quoting stays RFC 4180 ("" inside a quoted cell is a
+        # quote), which a header line alone cannot show and the sniffer would otherwise guess wrong.
         try:
-            dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], delimiters=",;\t")
+            delimiter = csv.Sniffer().sniff(head.split("\n", 1)[0], delimiters=",;\t").delimiter
         except csv.Error:
-            dialect = csv.excel
-        yield from csv.reader(stream, dialect)
+            delimiter = ","
+        yield from csv.reader(stream, csv.excel, delimiter=delimiter)
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str]]:
