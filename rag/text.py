@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "split_sentences", "FIVE_YEAR_PLANS",
+__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "digit_years", "split_sentences", "FIVE_YEAR_PLANS",
            "five_year_plan"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -66,12 +66,16 @@ _CN_YEAR = re.compile(r"(?<![〇零○一二三四五六七八九十])([一二][
 _BARE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.%]|\s*[年月日号万亿千百元个套家所座项辆台户条处批名人吨亩公里米倍点天期届次])")
 
 
+def digit_years(text: str) -> str:
+    """Years written in Chinese numerals in digits: 二〇二二年 → 2022年."""
+    return _CN_YEAR.sub(lambda m: str(cn_to_int(m.group(1)) or m.group(1)), text)
+
+
 def normalize_question(text: str) -> str:
     """A question as the pipeline reads it: width-normalised (２０２２年ＧＤＰ), years in digits (二〇二二年 → 2022年),
     a bare year marked as one (2022GDP → 2022年GDP)."""
     text = normalize_width(text.strip())
-    text = _CN_YEAR.sub(lambda m: str(cn_to_int(m.group(1)) or m.group(1)), text)
-    return _BARE_YEAR.sub(r"\1年", text)
+    return _BARE_YEAR.sub(r"\1年", digit_years(text))
 
 
 def fold(text: str) -> str:

@@ -44,3 +44,35 @@ def test_a_break_inside_quotation_marks_is_joined():
     """A scrape that broke a heading at its quotation marks ("二、“⏎十四五⏎”时期…") gets it back whole."""
     raw = "各位代表：\n二、“\n十四五\n”时期发展的总体思路和重点任务\n“十四五”时期，我国开启了新征程。\n"
     assert "二、“十四五”时期发展的总体思路和重点任务" in clean_text(raw)
+
+
+REPORT = ("政府工作报告\n——2024年3月12日在侯马市第十七届人民代表大会第四次会议上\n侯马市人民政府市长 尹明星\n各位代表：\n"
+          "现在，我代表市人民政府向大会报告工作，请予审议，并请市政协委员和其他列席人员提出意见。\n一、2023年工作回顾\n"
+          + "全市地区生产总值完成186.6亿元，增长5.2%，一般公共预算收入完成12.3亿元，增长8.1%。" * 12
+          + "\n各位代表！让我们团结一心，奋力谱写侯马高质量发展新篇章！")
+
+
+def test_wrapped_at_an_official_line_length_is_rejoined():
+    """A text hard-wrapped at 28 characters, with page counters, reads as the same paragraphs as the original."""
+    clean = clean_text(REPORT)
+    lines = []
+    for para in REPORT.split("\n"):
+        lines += [para[i:i + 28] for i in range(0, len(para), 28)]
+    for at in (40, 80):
+        lines.insert(at, "第 2 页 共 9 页")
+    wrapped = clean_text("\n".join(lines))
+    assert fold(wrapped) == fold(clean)  # nothing lost or added, the closing kept, the page counters gone
+    # every line is whole: a sentence's end, or a short title, date or heading line (a sentence ending exactly at a
+    # wrap may still start a new line there: that splits no sentence)
+    assert all(line[-1] in "。！：" or len(line) <= 40 for line in wrapped.split("\n"))
+    assert len(wrapped.split("\n")) <= len(clean.split("\n")) + 3
+
+
+def test_page_link_list_is_not_the_report():
+    """A browser copy with the site's list of other reports above an abstract with no salutation starts at the
+    report's own title: no other place's or year's title is left to be read as its metadata."""
+    page = ("临汾市人民政府门户网站\n首页 > 政务公开 > 政府工作报告\n政府工作报告栏目\n2022年临汾市政府工作报告\n"
+            "晋城市2023年政府工作报告\n关于印发2023年国民经济和社会发展计划的通知\n\n政府工作报告\n"
+            "2022年工作回顾\n" + "2022年是极不平凡、极不寻常的一年，全市上下团结奋斗，取得了来之不易的成绩。" * 3)
+    text = clean_text(page)
+    assert text.startswith("政府工作报告\n2022年工作回顾") and "临汾" not in text and "首页" not in text

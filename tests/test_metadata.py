@@ -84,3 +84,11 @@ def test_name_the_report_writes_is_an_alias():
     head = "政府工作报告\n——2013年1月20日在徐水县第十五届人民代表大会第二次会议上\n代县长 王某某\n各位代表：\n"
     meta = extract_metadata(head + "现在，我代表县人民政府，向大会报告工作。\n一、2012年工作回顾\n" + "全县地区生产总值增长12%。" * 5)
     assert meta.region == "保定市徐水区" and "徐水县" in meta.aliases
+
+
+def test_state_council_report_with_a_bare_title_is_national():
+    """'我代表国务院' says the report is national even with no 国务院 title or date line; 二〇一六年 in a title is 2016."""
+    body = "\n各位代表：\n现在，我代表国务院，向大会报告政府工作，请予审议。\n一、2015年工作回顾\n国内生产总值增长6.9%。"
+    meta = extract_metadata("政府工作报告" + body)
+    assert (meta.region, meta.level) == ("全国", "国家")
+    assert extract_metadata("二〇一六年政府工作报告" + body).year == 2016

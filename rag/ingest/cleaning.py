@@ -17,6 +17,8 @@ _FURNITURE = re.compile(
     r"|(?:打印本页|关闭窗口|返回顶部|返回列表|设为首页|收藏本站|分享到|扫一扫|相关报道|相关链接|相关新闻|上一篇|下一篇)[:：]?.*"
     r"|(?:来源|来源于|作者|编辑|责任编辑|发布日期|发布时间|更新时间|时间|浏览次数|点击数|阅读)\s*[:：].{0,40}"
     r"|（责任编辑[:：].{0,20}）|.*(?:Powered by|Copyright|版权所有|ICP备|公网安备).*|当前位置[:：].*"
+    r"|[^。，；]{0,12}(?:\s*[>›»]\s*[^>›»。，；]{1,12}){2,}"  # a breadcrumb: 首页 > 政务公开 > 政府工作报告
+    r"|(?:第\s*\d+\s*页\s*[,，/]?\s*)?(?:共\s*\d+\s*页)?(?:\s*[,，/]?\s*第\s*\d+\s*页)?"  # 第 3 页 共 20 页
     r"|[\d\s:.\-/年月日时分秒万|]+)$",
     re.IGNORECASE,
 )
@@ -50,12 +52,23 @@ def _is_furniture(line: str) -> bool:
     return bool(_FURNITURE.match(line))
 
 
+def _is_prose(line: str) -> bool:
+    """A paragraph of running text: long, or ending a sentence (not a title, link or byline)."""
+    return (len(line) >= 30 and line[-1] in "。！；”）)" and "|" not in line) or len(_CJK.findall(line)) >= 40
+
+
 def _start_index(lines: list[str]) -> int:
-    """Where the report begins: the last title line before the salutation, else its opening (date/session) line."""
+    """Where the report begins: the last title line before the salutation; with none, the first title line before
+    the first paragraph of prose that is not in a page's list of links (three title lines in a row); else its
+    opening (date/session) line."""
     greet = next((i for i, l in enumerate(lines) if "各位代表" in l), None)
-    stop = greet if greet is not None else min(len(lines), 40)
-    titles = [i for i, l in enumerate(lines[:stop + 1]) if _TITLE_LINE.search(l) and len(l) <= 60
+    stop = greet if greet is not None else next((i for i, l in enumerate(lines[:40]) if _is_prose(l)), min(len(lines), 40))
+    titles = [i for i, l in enumerate(lines[:stop + 1]) if _TITLE_LINE.search(l) and len(l) <= 60 and not _is_furniture(l)
               and not re.search(r"[。！]", l) and "作政府工作报告" not in l and "作工作报告" not in l]
+    if greet is None:
+        listed = {i for i in titles for run in ((i - 2, i - 1, i), (i - 1, i, i + 1), (i, i + 1, i + 2))
+                  if all(j in titles for j in run)}
+        titles = [i for i in titles if i not in listed]
     if titles:
         return titles[-1] if greet is not None else titles[0]
     opening = next((i for i, l in enumerate(lines[:stop]) if _OPENING_LINE.search(l)), None)
@@ -89,32 +102,47 @@ def _drop_second_copy(lines: list[str]) -> list[str]:
     return lines
 
 
-def _end_index(lines: list[str]) -> int:
-    """Where the report ends: after its last paragraph of prose, or its notes / glossary / annex block."""
+def _end_index(lines: list[str], width: int = 40) -> int:
+    """Where the report ends: after its last paragraph of prose (its last line, in a hard-wrapped text), or its
+    notes / glossary / annex block."""
     last = 0
     in_appendix = False
     for i, l in enumerate(lines):
+        prev = lines[i - 1] if i else ""
+        if l[-1] in "。！" and len(prev) >= width and prev[-1] not in _SENTENCE_END:
+            last = i  # the short last line of a wrapped paragraph
         if _GLOSSARY_HEAD.match(l):
             in_appendix = True
-        prose = ((len(l) >= 30 and l[-1] in "。！；”）)" and "|" not in l) or (len(l) >= 12 and l.endswith("。"))
-                 or len(_CJK.findall(l)) >= 40)  # a long paragraph, even one the scrape cut short
+        prose = _is_prose(l) or (len(l) >= 12 and l.endswith("。"))  # a long paragraph, even one the scrape cut short
         entry = in_appendix and bool(_ENTRY.match(l) or (_HEADING_START.match(l) and len(_CJK.findall(l)) >= 4))
         if prose or entry or _GLOSSARY_HEAD.match(l):
             last = i
     return last + 1
 
 
-def _rejoin(lines: list[str]) -> list[str]:
-    """Rejoin sentences that a hard line break cut in two."""
+def _wrap_width(lines: list[str]) -> int:
+    """How long a line must be to have been cut by a hard wrap: 40, or less in a text wrapped narrower (most of its
+    lines stop mid-sentence at about the same length: 28 characters is the line of an official document)."""
+    cut = sorted(len(line) for line in lines if len(line) >= 10 and line[-1] not in _SENTENCE_END)
+    if len(cut) < 8 or len(cut) < 0.6 * len(lines):
+        return 40
+    median = cut[len(cut) // 2]
+    near = sum(abs(n - median) <= 3 for n in cut)
+    return min(40, median - 3) if median >= 20 and near >= 0.6 * len(cut) else 40
+
+
+def _rejoin(lines: list[str], width: int = 40) -> list[str]:
+    """Rejoin sentences that a hard line break cut in two (lines at least `width` long that stop mid-sentence)."""
     out: list[str] = []
     for line in lines:
         prev = out[-1] if out else ""
-        broken = prev and prev[-1] not in _SENTENCE_END and not _HEADING_START.match(line) and not _HEADING_START.match(prev)
+        broken = (prev and prev[-1] not in _SENTENCE_END and not _HEADING_START.match(line) and not _HEADING_START.match(prev)
+                  and not (len(prev) <= 60 and prev.endswith("上") and _OPENING_LINE.search(prev)))  # "…会议上" stands alone
         # A long line cut mid-sentence, or a fragment of a few characters ("亲自⏎指挥、⏎亲自⏎部署").
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))
         # A break inside quotation marks ("二、“⏎十四五⏎”时期…") is never a paragraph's end, even in a heading.
         quoted = bool(prev) and (prev[-1] in "“「『" or line[0] in "”」』")
-        if quoted or (broken and (len(prev) >= 40 or fragment)):
+        if quoted or (broken and (len(prev) >= width or fragment)):
             out[-1] = prev + line
         else:
             out.append(line)
@@ -130,5 +158,5 @@ def clean_text(raw: str) -> str:
     lines = lines[_start_index(lines):]
     lines = _drop_second_copy(lines)
     lines = [l for l in lines if not _is_furniture(l)]
-    lines = lines[:_end_index(lines)]
-    return "\n".join(_rejoin(lines))
+    width = _wrap_width(lines)
+    return "\n".join(_rejoin(lines[:_end_index(lines, width)], width))

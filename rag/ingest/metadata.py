@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from rag.ingest.places import Place, gazetteer, is_distinctive, level_of, short_name, tier_of
-from rag.text import CN_NUM, DATE, cn_to_int, normalize_width
+from rag.text import CN_NUM, DATE, cn_to_int, digit_years, normalize_width
 from rag.vocabulary import vocabulary
 
 __all__ = ["ReportMeta", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
@@ -30,7 +30,7 @@ _SESSION = re.compile(
 _SHORT_SESSION = re.compile(rf"(?P<place>[省市区县州旗盟])(?P<term>{_NUM}+)届人大(?P<sess>{_NUM}+)次会议")
 _TITLE = re.compile(r"(?:(\d{4})\s*年?)?(?:[\[【(（][\u4e00-\u9fff]{0,4}[\]】)）])?\s*(?:(\d{4})\s*年?)?([\u4e00-\u9fff]{2,16}?)?(?:人民)?政府\s*工作\s*报告")
 _SPACED_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
-_SELF = re.compile(r"我代表(?P<org>[\u4e00-\u9fff]{2,16}?)(?:人民政府|政府)")
+_SELF = re.compile(r"我代表(?:(?P<org>[\u4e00-\u9fff]{2,16}?)(?:人民政府|政府)|(?P<council>国务院))")  # 我代表国务院 has no 政府
 _BAD_NAME = re.compile(r"政府|人民|代表|会议|报告|工作|同志|记者|摄|各位|向大会")
 _PLAN_HEAD = re.compile(r"(?:^|\n)[^\n]{0,8}?(\d{4})\s*年(?:政府)?(?:的)?"
                         r"(?:工作安排|主要目标|重点工作|工作任务|目标任务|总体要求|主要预期目标|经济社会发展的?(?:主要)?(?:预期)?目标|工作建议)")
@@ -212,7 +212,7 @@ def _strip_prefix(name: str) -> str:
 
 def _title(clean: str, head_end: int) -> tuple[str, int | None, str]:
     """The report's title line in the header: (region named, year named, the line)."""
-    zone = _SPACED_TITLE.sub("政府工作报告", clean[:max(head_end, 200)])
+    zone = digit_years(_SPACED_TITLE.sub("政府工作报告", clean[:max(head_end, 200)]))  # 二〇一六年…报告 names 2016
     for m in _TITLE.finditer(zone):
         year = m.group(1) or m.group(2)
         region = (m.group(3) or "").strip()
@@ -292,7 +292,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     org = _read_speaker(clean, head_end, meta)
     title_region, title_year, title_line = _title(clean, head_end)
     self_m = _SELF.search(clean, 0, head_end + 200)
-    self_org = self_m.group("org") if self_m else ""
+    self_org = (self_m.group("org") or self_m.group("council")) if self_m else ""
     voc = vocabulary()
     national = session_place == "全国" or self_org == "国务院" or "国务院" in title_line or meta.speaker_title.endswith("总理")
     columns = read_columns(fields or {})
