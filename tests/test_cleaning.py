@@ -76,3 +76,11 @@ def test_page_link_list_is_not_the_report():
             "2022年工作回顾\n" + "2022年是极不平凡、极不寻常的一年，全市上下团结奋斗，取得了来之不易的成绩。" * 3)
     text = clean_text(page)
     assert text.startswith("政府工作报告\n2022年工作回顾") and "临汾" not in text and "首页" not in text
+
+
+def test_site_footer_after_a_glossary_is_dropped():
+    """A report ending in numbered notes keeps them, but not the page's links and footer after them."""
+    text = clean_text(REPORT + "\n名词解释\n1.五个解放：富裕解放、创新解放、美丽解放、健康解放、和谐解放。\n"
+                      "2021年新乡市政府工作报告 2022-06-08\n主办单位：新乡市人民政府办公室 承办单位：新乡市大数据中心\n"
+                      "地址：新乡市人民路1号 邮编：453000")
+    assert text.endswith("和谐解放。")

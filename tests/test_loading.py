@@ -174,6 +174,15 @@ def test_html_gbk_meta_charset(tmp_path: Path) -> None:
     assert doc.encoding == "gb18030" and P1 in doc.text
 
 
+def test_table_layout_page_keeps_its_lines(tmp_path: Path) -> None:
+    """An old page whose article sits in one table cell, lines split by <br>, keeps one line per paragraph."""
+    lines = ["2022年焦作市解放区政府工作报告", "——2022年6月1日在区十五届人大一次会议上", P1, P2, P1 + P2, P2 + P1]
+    html = ('<html><body><table><tr><td>当前位置：首页 &gt;&gt; 政务公开</td></tr><tr><td class="content">'
+            + "<br>\n".join(lines) + "</td></tr></table></body></html>")
+    doc = load_document(write(tmp_path / "page.htm", html))
+    assert "\n".join(lines[1:]) in doc.text and "|" not in doc.text
+
+
 def test_html_meta_charset_is_honoured(tmp_path: Path) -> None:
     """A declared charset decides when the bytes are not UTF-8 (Big5 here)."""
     text = "政府工作報告：推動經濟穩定增長，擴大國內需求，提高人民生活水準。" * 3

@@ -132,13 +132,32 @@ def _decode(data: bytes, name: str, declared: str | None = None) -> tuple[str, s
     return best[1], best[2]
 
 
+def _unlayout(html: str) -> str:
+    """A page laid out with tables (the article in one cell) gets blocks for its tables, so that its lines and
+    paragraphs survive extraction; a table cell of prose is layout, not data."""
+    import lxml.html
+    from lxml import etree
+
+    if "<td" not in html[:200_000].lower():
+        return html
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return html
+    if not any(len(cell.text_content()) > 300 for cell in root.iter("td", "th")):
+        return html
+    for el in root.iter("table", "tbody", "thead", "tfoot", "tr", "td", "th"):
+        el.tag = "div"
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
 def _html_text(html: str) -> str:
     """Extract an HTML page's main text with trafilatura, falling back to all visible text."""
     import lxml.html
     import trafilatura
     from lxml import etree
 
-    html = _XML_DECL_RE.sub("", html, count=1)
+    html = _unlayout(_XML_DECL_RE.sub("", html, count=1))
     text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True)
     if text and text.strip():
         return text
