@@ -92,3 +92,10 @@ def test_state_council_report_with_a_bare_title_is_national():
     meta = extract_metadata("政府工作报告" + body)
     assert (meta.region, meta.level) == ("全国", "国家")
     assert extract_metadata("二〇一六年政府工作报告" + body).year == 2016
+
+
+def test_speaker_from_an_abstracts_body():
+    """An abstract names its speaker only in a sentence of the body: '区长程杰代表区人民政府向大会作政府工作报告'."""
+    text = ("保定市满城区2021年政府工作报告\n内容摘要：\n在2月5日召开的保定市满城区第二届人民代表大会第五次会议上，"
+            "区长程杰代表区人民政府向大会作政府工作报告。报告分为四个部分。\n《报告》说，五年来全区经济稳步增长。")
+    assert extract_metadata(text).speaker == "程杰"

@@ -339,6 +339,7 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
 _BASELINE = re.compile(r"(?:比|较|从|由|与|同|于|以)\s*$")  # "比2020年增长", "由2015年的…增加到": a baseline year, not the year it is about
+_TIMES_BASE = re.compile(r"的[\d.]+倍|的[一二两三四五六七八九十]+倍")  # "分别是2005年的2.1倍": 2005 is the base
 
 
 def _year_fits(query: Query, p: Passage, sent: str) -> bool:
@@ -350,7 +351,8 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     if not query.value_years or p.kind in ("header", "glossary"):
         return True
     wanted = set(query.value_years)
-    named = {int(m.group(1)) for m in NAMED_YEAR.finditer(sent) if not _BASELINE.search(sent[max(0, m.start() - 3):m.start()])}
+    named = {int(m.group(1)) for m in NAMED_YEAR.finditer(sent) if not _BASELINE.search(sent[max(0, m.start() - 3):m.start()])
+             and not (query.intent == "result" and _TIMES_BASE.match(sent, m.end()))}  # a result as a multiple of a year
     if named & wanted:
         return True
     if named and query.intent in ("target", "plan", "result") and not (named & wanted):

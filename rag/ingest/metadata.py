@@ -140,10 +140,10 @@ def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
 def _read_speaker(clean: str, head_end: int, meta: ReportMeta) -> str:
     """Fill speaker and post from the header (or a '…作政府工作报告' line in the body); return the speaker's org."""
     post_re = vocabulary().speaker_post
-    name_re = re.compile(r"[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})(?=\s|$|各位|作|（|\(|同志)")
+    name_re = re.compile(r"[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})(?=\s|$|各位|作|（|\(|同志|代表)")
     for source, lo, hi in (("header line", 0, head_end), ("body", head_end, len(clean))):
         for m in post_re.finditer(clean, lo, hi):
-            if source == "body" and "作政府工作报告" not in clean[m.end():m.end() + 16]:
+            if source == "body" and "作政府工作报告" not in clean[m.end():m.end() + 24]:  # 程杰代表区人民政府向大会作…
                 continue
             n = name_re.match(clean, m.end())
             if not n:
