@@ -12,7 +12,7 @@ from rag.ask.catalogue import Holding
 from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
-from rag.text import CJK_RE, fold, split_sentences
+from rag.text import CJK_RE, cn_to_int, fold, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
@@ -241,6 +241,9 @@ class ExtractiveAnswerer:
                 if query.intent == "glossary" and p.kind != "glossary" and not _defines(sent, query):
                     continue  # a sentence that only mentions the term does not say what it means
                 qs, qe = (s, e) if p.kind == "glossary" or query.intent == "open" else _narrow(p.text, (s, e), query)
+                if p.kind == "glossary":
+                    line_end = p.text.find("\n", e) % (len(p.text) + 1)
+                    qe = line_end if line_end - s <= _ENTRY_MAX else e  # an entry's definition runs to its line's end
                 if query.intent == "open" and e - s < _SHORT_SENTENCE and i + 1 < len(sentences) \
                         and covered(p.text[slice(*sentences[i + 1])], query) >= self.min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
@@ -386,13 +389,26 @@ _DEFINES = re.compile(r"(?:[”\"]|)\s*(?:是指|即|指的是|就是|，也就�
 
 
 def _defines(sentence: str, query: Query) -> bool:
-    """True when the sentence defines one of the question's terms ('X是指…', 'X，即…')."""
+    """True when the sentence defines one of the question's terms ('X是指…', 'X，即…'), or names the N things a
+    counted term stands for ("两大特色产业是啥": "玻璃器皿、古典家具两大特色产业…")."""
     for g in query.terms:
         for w in g.words:
             i = sentence.find(w)
             if i >= 0 and _DEFINES.match(sentence, i + len(w)):
                 return True
+    counted = _COUNTED.search(query.text)
+    at = sentence.find(counted.group()) if counted else -1
+    if counted and at >= 0:
+        n = (cn_to_int(counted.group(1)) or 9) - 1
+        before = re.split(r"[，；。：]", sentence[:at])[-1]  # "玻璃器皿、古典家具|两大特色产业"
+        if before.count("、") >= n or len(_ITEM_BREAK.findall(sentence[at:])) >= n:  # "“三个1亿人”问题，促进…，改造…，引导…"
+            return True
     return bool(re.search(r"是指|指的是", sentence))
+
+
+_ENTRY_MAX = 400  # characters of a glossary entry quoted whole
+_COUNTED = re.compile(r"([两二三四五六七八九十])(?:大|个|项|类|条|点|种|张|化)")  # 两大产业, 三个1亿人, 五项重点工作
+_ITEM_BREAK = re.compile(r"[、，；]")
 
 
 def _entry_term_in(entry: str, question: str) -> int:
