@@ -198,7 +198,7 @@ def f_vague_target(q: Query, c: Candidate) -> float:
     return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
 
 
-_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来|期间|今后|未来")
+_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
