@@ -67,6 +67,15 @@ def test_unnumbered_plan_headings_start_the_plan():
     assert parts == {"过去五年工作回顾": "review", "今后五年工作任务": "plan", "今年政府工作重点": "plan"}
 
 
+def test_a_part_joining_review_and_plan_splits_at_the_new_period():
+    """'“十四五”时期发展成就和“十五五”时期主要目标任务': the 十四五 paragraphs review, the 十五五 ones plan."""
+    text = ("各位代表：\n一、“十四五”时期发展成就和“十五五”时期主要目标任务\n“十四五”时期是极不平凡的五年，生产总值年均增长5%。\n"
+            "“十五五”时期是关键时期，全社会研发投入占比6%以上。\n二、2026年主要工作\n今年生产总值增长5%左右。\n")
+    chunks = chunk_report(text, min_chars=1, years=(2025, 2026))
+    part = {c.text.split("，")[0]: c.part for c in chunks if c.kind == "body"}
+    assert part["“十四五”时期是极不平凡的五年"] == "review" and part["“十五五”时期是关键时期"] == "plan"
+
+
 def test_a_date_line_is_not_a_part():
     """A stray '一、' before the date line of the header does not make the header a part."""
     text = ("政府工作报告\n一、......2020年1月10日在易县人民代表大会上\n各位代表：\n一、2019年工作回顾\n"

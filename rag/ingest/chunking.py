@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text import DATE, NAMED_YEAR, cn_to_int, split_sentences
+from rag.text import DATE, FIVE_YEAR_PLANS, NAMED_YEAR, cn_to_int, split_sentences
 from rag.vocabulary import vocabulary
 
 __all__ = ["Chunk", "chunk_report"]
@@ -197,6 +197,19 @@ def _plan_opening(rx: re.Pattern[str], text: str, start: int, end: int, plan: in
     return None
 
 
+_PERIOD_OPENING = re.compile(r"^(?:[“\"]?(十[一二三四五六]五)[”\"]?(?:时期|期间)|(?:今后|未来)五年)", re.MULTILINE)
+
+
+def _period_opening(text: str, start: int, end: int, plan: int | None) -> re.Match[str] | None:
+    """In a part whose heading joins a review and a plan ("…发展成就和…主要目标任务"), the first paragraph that opens
+    the plan year's five-year period ("“十五五”时期是…", "今后五年…"), where the plan begins."""
+    for m in _PERIOD_OPENING.finditer(text, start, end):
+        span = FIVE_YEAR_PLANS.get(m.group(1) or "")
+        if m.group(1) is None or (plan is not None and span is not None and span[0] <= plan <= span[1]):
+            return m
+    return None
+
+
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
                  years: tuple[int | None, int | None] = (None, None)) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path, part and offsets; years = (review, plan)."""
@@ -223,6 +236,8 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
             part = _part_kind(h.title, text[h.body_start:h.body_start + 160], years)
         start = h.body_start
         opening = _plan_opening(plan_opening, text, start, nxt, years[1]) if part == "review" else None
+        if part == "review" and not opening and _PLAN_TITLE.search(h.title):  # "“十四五”时期发展成就和“十五五”时期主要目标任务"
+            opening = _period_opening(text, start, nxt, years[1])
         if opening and opening.start() > start:  # the plan begins inside a review part whose heading was lost
             for c in _pack(text, start, opening.start(), path, max_chars, min_chars):
                 c.part = part
