@@ -322,3 +322,13 @@ def test_a_planning_verb_with_le_still_asks_the_plan():
     """'谋划了多少个项目' asks what the report plans; '新增了多少' asks a result."""
     assert understand("辽宁22年谋划了多少个项目", REPORTS).intent != "result"
     assert understand("辽宁21年新增了多少停车位", REPORTS).intent == "result"
+
+
+def test_a_plan_periods_goal_is_read_in_the_report_that_sets_it():
+    """'十四五末森林覆盖率要到多少' asks the goal set in the 2021 report, for any year of the plan; the plan's name is
+    no topic word. '十二五末高铁里程多少公里' still asks what the period reached."""
+    reports = [ReportInfo(f"hb{y}", "河北省", ("河北省", "河北"), y, y, y - 1) for y in (2021, 2023, 2026)]
+    q = understand("河北十四五末森林覆盖率要到多少", reports)
+    assert (q.intent, q.doc_ids, q.value_years) == ("target", ["hb2021"], [2021, 2022, 2023, 2024, 2025])
+    assert not any("十四五" in g.head for g in q.terms)
+    assert understand("河北十四五末森林覆盖率多少", reports).intent == "result"

@@ -21,6 +21,8 @@ _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与
                           r"(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
+# The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
+_PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
@@ -430,7 +432,14 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     plan = five_year_plan(text)
     scope_years: list[int] = []
     period = bool(plan) and not years and _PLAN_PERIOD.search(text) is not None
-    if not years and plan and vocabulary().cues["target_vs_result"].search(text):
+    cue = vocabulary().cues
+    # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
+    # the report of its first year; any year of the plan is the goal's year
+    goal = bool(plan) and set(years) <= {plan[1]} and bool(cue["target"].search(text)) \
+        and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
+    if goal and plan:
+        years, scope_years = [plan[0]], [plan[0]]
+    elif not years and plan and cue["target_vs_result"].search(text):
         years = [plan[1]]  # "“十二五”目标完成了吗": the plan's goal for its last year, and the review of it
         scope_years = list(range(plan[0], plan[1] + 2))  # set in its first year's report, reviewed in the next plan's
     elif period and plan:
@@ -442,6 +451,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         if b in report_years:
             report_years = sorted(set(report_years) | set(range(a, b + 1)))
     value_years = [y for y in years if y not in report_years]
+    if goal and plan:
+        value_years = list(range(plan[0], plan[1] + 1))
     if report_years and _LAST_YEAR.search(text):
         value_years = sorted({y - 1 for y in report_years} | set(value_years))
     if unknown and not region_docs:
@@ -470,6 +481,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
+    if goal:
+        intent = "target"
     if period and plan and years == [plan[1]] and intent in ("plan", "target", "any"):
         intent = "result"  # "十二五末高铁里程多少公里": what the period reached
     if report_years and plan and plan[1] < report_years[0] and _PLAN_PERIOD.search(text) and intent in ("plan", "target", "any"):
@@ -481,6 +494,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         problem = f"资料中没有回顾{'、'.join(region_docs)}{asked[0]}年的报告（{asked[0] + 1}年的报告）；{asked[0]}年的报告只写了当年的安排和目标"
     topic = _strip_places(_blank_spans(text, short_spans), reports)
     topic = _PLAN_PERIOD.sub(" ", topic) if period else topic
+    topic = _PLAN_NAMED.sub(" ", topic) if goal else topic
     terms = _rejoin(term_groups(topic), topic, idf) if idf is not None else term_groups(topic)
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
