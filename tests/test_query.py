@@ -332,3 +332,10 @@ def test_a_plan_periods_goal_is_read_in_the_report_that_sets_it():
     assert (q.intent, q.doc_ids, q.value_years) == ("target", ["hb2021"], [2021, 2022, 2023, 2024, 2025])
     assert not any("十四五" in g.head for g in q.terms)
     assert understand("河北十四五末森林覆盖率多少", reports).intent == "result"
+
+
+def test_arranged_in_a_year_only_reviewed_asks_what_was_done():
+    """'09年…安排了多少' with only the 2010 report held asks its review of 2009; '09年GDP目标' stays a target."""
+    reports = [ReportInfo("nat2010", "全国", ("全国",), 2010, 2010, 2009)]
+    assert understand("09年中央财政就业专项资金安排了多少", reports).intent == "result"
+    assert understand("09年GDP目标", reports).intent == "target"

@@ -483,6 +483,9 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
     if goal:
         intent = "target"
+    elif intent in ("target", "plan") and _DONE_PLANNING.search(text) and not cue["strong_target"].search(text) and asked_only_reviewed(
+            value_years if report_years else years, candidates):
+        intent = "result"  # "09年中央财政就业专项资金安排了多少", with only the 2010 report: what it says was spent
     if period and plan and years == [plan[1]] and intent in ("plan", "target", "any"):
         intent = "result"  # "十二五末高铁里程多少公里": what the period reached
     if report_years and plan and plan[1] < report_years[0] and _PLAN_PERIOD.search(text) and intent in ("plan", "target", "any"):
@@ -504,6 +507,15 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     q.region_years = _region_years(text, region_docs, reports) if len(region_docs) > 1 and len(years) > 1 else {}
     q.lookups = _lookups(q, candidates)
     return q
+
+
+_DONE_PLANNING = re.compile(r"(?:安排|部署|确定|谋划|投入)了")
+
+
+def asked_only_reviewed(years: Sequence[int], reports: Sequence[ReportInfo]) -> bool:
+    """True when the reports in scope only look back on the year asked: none of them plans it."""
+    return len(years) == 1 and bool(reports) and all(r.plan_year != years[0] for r in reports) \
+        and any(r.review_year == years[0] for r in reports)
 
 
 def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
