@@ -203,6 +203,8 @@ _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?
 
 def f_multi_year(q: Query, c: Candidate) -> float:
     """Period agreement: -1 when the quote (or its paragraph so far) speaks of several years and the question of one, +1 when both do."""
+    if c.passage.kind == "glossary":
+        return 0.0  # a definition's history ("2003年启动…2011年…") is not a figure for several years
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
     many = bool(_MULTI_YEAR.search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2
