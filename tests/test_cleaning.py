@@ -84,3 +84,10 @@ def test_site_footer_after_a_glossary_is_dropped():
                       "2021年新乡市政府工作报告 2022-06-08\n主办单位：新乡市人民政府办公室 承办单位：新乡市大数据中心\n"
                       "地址：新乡市人民路1号 邮编：453000")
     assert text.endswith("和谐解放。")
+
+
+def test_wechat_and_page_number_furniture():
+    """A WeChat copy's header and footer lines and '— 11 —' page numbers are not report text."""
+    raw = ("点击上方蓝字关注我们\n" + REPORT.replace("增长5.2%。", "增长5.2%。\n— 11 —\n", 1)
+           + "\n▲图片来源：视觉中国\nEND\n责编：刘洋 审核：张伟\n往期推荐\n分享 点赞 在看")
+    assert clean_text(raw) == clean_text(REPORT.replace("增长5.2%。", "增长5.2%。\n", 1))

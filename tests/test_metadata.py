@@ -99,3 +99,11 @@ def test_speaker_from_an_abstracts_body():
     text = ("保定市满城区2021年政府工作报告\n内容摘要：\n在2月5日召开的保定市满城区第二届人民代表大会第五次会议上，"
             "区长程杰代表区人民政府向大会作政府工作报告。报告分为四个部分。\n《报告》说，五年来全区经济稳步增长。")
     assert extract_metadata(text).speaker == "程杰"
+
+
+def test_a_news_article_about_a_report_is_flagged():
+    """An article quoting a report ('记者从会上获悉，政府工作报告提出…') is flagged as maybe not a report."""
+    news = ("市政府工作报告解读：今年GDP增长目标7%左右\n3月28日上午，市第九届人民代表大会第一次会议开幕。记者从会上获悉，"
+            "政府工作报告提出，今年全市地区生产总值增长7%左右，固定资产投资增长9%左右。\n（记者 王磊）")
+    meta = extract_metadata(news)
+    assert meta.not_a_report and not meta.region

@@ -339,3 +339,10 @@ def test_arranged_in_a_year_only_reviewed_asks_what_was_done():
     reports = [ReportInfo("nat2010", "全国", ("全国",), 2010, 2010, 2009)]
     assert understand("09年中央财政就业专项资金安排了多少", reports).intent == "result"
     assert understand("09年GDP目标", reports).intent == "target"
+
+
+def test_a_flagged_article_answers_only_when_named():
+    """A document ingest flagged as maybe not a report (a news article) is left out of questions that name no place."""
+    reports = [ReportInfo("news", "", (), None, None, None, flagged=True),
+               ReportInfo("xy2022", "咸阳市", ("咸阳市", "咸阳"), 2022, 2022, 2021)]
+    assert understand("今年固定资产投资增长目标是多少", reports).doc_ids == ["xy2022"]

@@ -21,6 +21,7 @@ class ReportInfo:
     review_year: int | None
     level: str = ""
     title: str = ""
+    flagged: bool = False  # ingest judged it may not be a report (a news article about one): used only when named
 
     def covers(self, year: int) -> bool:
         """True if the report states targets or results for that year."""
@@ -56,7 +57,8 @@ class Catalogue:
     def from_documents(cls, metas: Iterable[tuple[str, Mapping[str, Any]]]) -> Catalogue:
         """Build from (doc_id, metadata) pairs as the index stores them."""
         return cls([ReportInfo(doc_id, str(m.get("region") or ""), tuple(m.get("aliases") or ()), m.get("year"),
-                               m.get("plan_year"), m.get("review_year"), str(m.get("level") or ""), str(m.get("title") or ""))
+                               m.get("plan_year"), m.get("review_year"), str(m.get("level") or ""), str(m.get("title") or ""),
+                               bool(m.get("not_a_report")))
                     for doc_id, m in metas])
 
     def __len__(self) -> int:

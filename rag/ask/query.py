@@ -435,7 +435,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     cue = vocabulary().cues
     # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
     # the report of its first year; any year of the plan is the goal's year
-    goal = bool(plan) and set(years) <= {plan[1]} and bool(cue["target"].search(text)) \
+    goal = plan is not None and set(years) <= {plan[1]} and bool(cue["target"].search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
     if goal and plan:
         years, scope_years = [plan[0]], [plan[0]]
@@ -460,6 +460,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         if inside:  # "泉州成了什么美食之都": no report of 泉州, but 福建's may speak of it
             region_docs, unknown, within = inside, [], unknown
     candidates = [r for r in reports if not region_docs or any(r.doc_id in d for d in region_docs.values())]
+    flagged = not region_docs and any(r.flagged for r in candidates)
+    candidates = [r for r in candidates if not (flagged and r.flagged)]  # a news article answers only when named
     problem = ""
     if unknown and not region_docs:
         problem = f"资料中没有{('、'.join(unknown))}的政府工作报告"
@@ -478,7 +480,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         national = [c for c in candidates if c.level == vocabulary().national_level]
         if national and len(national) < len(candidates):
             candidates = national  # "2017年政府工作报告" with no place named: the State Council's
-    doc_ids = [c.doc_id for c in candidates] if (region_docs or years) else None
+    doc_ids = [c.doc_id for c in candidates] if (region_docs or years or flagged) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
     if goal:

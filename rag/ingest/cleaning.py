@@ -20,7 +20,9 @@ _FURNITURE = re.compile(
     r"|（责任编辑[:：].{0,20}）|.*(?:Powered by|Copyright|版权所有|ICP备|公网安备).*|当前位置[:：].*"
     r"|[^。，；]{0,12}(?:\s*[>›»]\s*[^>›»。，；]{1,12}){2,}"  # a breadcrumb: 首页 > 政务公开 > 政府工作报告
     r"|(?:第\s*\d+\s*页\s*[,，/]?\s*)?(?:共\s*\d+\s*页)?(?:\s*[,，/]?\s*第\s*\d+\s*页)?"  # 第 3 页 共 20 页
-    r"|[\d\s:.\-/年月日时分秒万|]+)$",
+    r"|(?:(?:分享|点赞|在看|转发|收藏|留言)\s*)+|END|往期推荐|推荐阅读|阅读原文|.*(?:点击上方蓝字|长按识别二维码|扫码关注).*"
+    r"|[▲△]?\s*图片来源[:：].{0,30}|(?:责编|审核|校对|监制|编审|排版|美编)\s*[:：].{0,40}"  # a WeChat article's header and footer
+    r"|[\d\s:.\-—–/年月日时分秒万|]+)$",  # page numbers ("- 3 -", "— 11 —") and bare dates
     re.IGNORECASE,
 )
 _SENTENCE_END = "。！？；：…”」）)】"
@@ -137,7 +139,10 @@ def _rejoin(lines: list[str], width: int = 40) -> list[str]:
     out: list[str] = []
     for line in lines:
         prev = out[-1] if out else ""
-        broken = (prev and prev[-1] not in _SENTENCE_END and not _HEADING_START.match(line) and not _HEADING_START.match(prev)
+        # in a text wrapped narrower than 40, a numbered line as long as the wrap was cut by it too
+        cut_heading = width < 40 and len(prev) >= width
+        broken = (prev and prev[-1] not in _SENTENCE_END and not _HEADING_START.match(line)
+                  and (cut_heading or not _HEADING_START.match(prev))
                   and not (len(prev) <= 60 and prev.endswith("上") and _OPENING_LINE.search(prev)))  # "…会议上" stands alone
         # A long line cut mid-sentence, or a fragment of a few characters ("亲自⏎指挥、⏎亲自⏎部署").
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))

@@ -140,7 +140,7 @@ def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
 def _read_speaker(clean: str, head_end: int, meta: ReportMeta) -> str:
     """Fill speaker and post from the header (or a '…作政府工作报告' line in the body); return the speaker's org."""
     post_re = vocabulary().speaker_post
-    name_re = re.compile(r"[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})(?=\s|$|各位|作|（|\(|同志|代表)")
+    name_re = re.compile(r"[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})(?=\s|$|各位|作|（|\(|同志|(?<!各位)代表)")
     for source, lo, hi in (("header line", 0, head_end), ("body", head_end, len(clean))):
         for m in post_re.finditer(clean, lo, hi):
             if source == "body" and "作政府工作报告" not in clean[m.end():m.end() + 24]:  # 程杰代表区人民政府向大会作…
@@ -332,7 +332,13 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     _record_title_conflicts(meta)
     if not _REPORT_WORDS.search(clean[:3000]) and not meta.session and not meta.date:
         meta.not_a_report = "no salutation, session or report title: may not be a government work report"
+    elif _ABOUT_A_REPORT.search(clean) and not re.search(r"各位代表|我代表", clean) and clean.count("我们") < 2:
+        meta.not_a_report = "written about a report (记者, 报告提出…), not the report itself: may be a news article"
     return meta
+
+
+# How an article about a report speaks of it: a reporter, and the report in the third person.
+_ABOUT_A_REPORT = re.compile(r"记者|报告(?:提出|指出|明确|显示|强调|要求)|解读")
 
 
 def _aliases(place: Place, written: Sequence[str] = ()) -> list[str]:
