@@ -346,3 +346,10 @@ def test_a_flagged_article_answers_only_when_named():
     reports = [ReportInfo("news", "", (), None, None, None, flagged=True),
                ReportInfo("xy2022", "咸阳市", ("咸阳市", "咸阳"), 2022, 2022, 2021)]
     assert understand("今年固定资产投资增长目标是多少", reports).doc_ids == ["xy2022"]
+
+
+def test_a_metric_swap_keeps_the_period():
+    """'18年报告 五年来…削减了多少' then '那中央政府层面核准的企业投资项目呢' still asks about the five years."""
+    reports = [ReportInfo("nat2018", "全国", ("全国",), 2018, 2018, 2017)]
+    q = resolve_followup("那中央政府层面核准的企业投资项目呢", ["18年报告 五年来国务院部门行政审批事项削减了多少"], reports)
+    assert "五年来" in q

@@ -23,6 +23,7 @@ _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
 _PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
+_PERIOD_SAID = re.compile(r"五年来|过去五年|这五年|[“\"]?十[一二三四五六]五[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
@@ -687,6 +688,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
         # What the previous question kept implicit carries over: its relative year (去年) and that it asked a growth.
         when = "" if ystr or _RELATIVE_YEAR.search(text) else "".join(_RELATIVE_YEAR.findall(prev)[:1])
+        when += "" if _PERIOD_SAID.search(text) else "".join(_PERIOD_SAID.findall(prev)[:1])  # 五年来 stays
         growth = next((w for w in vocabulary().growth if w in prev), "") if ask and not any(
             w in body for w in vocabulary().growth) else ""
         return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
@@ -696,7 +698,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
-        return f"{ystr}{body}{intent_word}"
+        when = "" if _PERIOD_SAID.search(text) else "".join(_PERIOD_SAID.findall(prev)[:1])
+        return f"{ystr}{when}{body}{intent_word}"
     return text
 
 
