@@ -78,6 +78,16 @@ class _Pick:
     candidate: Candidate
 
 
+@lru_cache(maxsize=1024)
+def _compound_tail(word: str) -> str:
+    """The second word of a four-character word made of two dictionary words (植树|造林 → 造林), else a non-match."""
+    from rag.index.lexical import dictionary_words
+
+    words = dictionary_words()
+    head, tail = word[:2], word[2:]
+    return tail if words.get(head, 0) > 0 and words.get(tail, 0) > 0 else "\0"
+
+
 def _match_quality(group: TermGroup, low: str) -> float:
     """How well text names a term group: the full name counts 1, a short generic synonym less."""
     best = 1.0 if any(names(low, w.lower()) for w in group.words) else 0.0
@@ -94,6 +104,8 @@ def _match_quality(group: TermGroup, low: str) -> float:
             if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
                 share = _compact_share(pairs, low, len(w) + 4)
             best = max(best, 0.8 * share)
+    if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 and _compound_tail(group.head) in low:
+        best = 0.6  # a four-character compound by its second word (植树造林 → 造林面积): the thing done, said shorter
     if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
             and group.head[1] in low:
         best = 0.3  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
