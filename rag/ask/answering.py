@@ -80,12 +80,12 @@ class _Pick:
 
 @lru_cache(maxsize=1024)
 def _compound_tail(word: str) -> str:
-    """The second word of a four-character word made of two dictionary words (植树|造林 → 造林), else a non-match."""
+    """The second word of a four-character word made of two dictionary words (植树|造林 → 造林), else ''."""
     from rag.index.lexical import dictionary_words
 
     words = dictionary_words()
     head, tail = word[:2], word[2:]
-    return tail if words.get(head, 0) > 0 and words.get(tail, 0) > 0 else "\0"
+    return tail if words.get(head, 0) > 0 and words.get(tail, 0) > 0 else ""
 
 
 def _match_quality(group: TermGroup, low: str) -> float:
@@ -104,7 +104,8 @@ def _match_quality(group: TermGroup, low: str) -> float:
             if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
                 share = _compact_share(pairs, low, len(w) + 4)
             best = max(best, 0.8 * share)
-    if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 and _compound_tail(group.head) in low:
+    if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 \
+            and (tail := _compound_tail(group.head)) and tail in low:
         best = 0.6  # a four-character compound by its second word (植树造林 → 造林面积): the thing done, said shorter
     if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
             and group.head[1] in low:
@@ -254,7 +255,8 @@ class ExtractiveAnswerer:
                     continue  # a sentence that only mentions the term does not say what it means
                 qs, qe = (s, e) if p.kind == "glossary" or query.intent == "open" else _narrow(p.text, (s, e), query)
                 if p.kind == "glossary":
-                    line_end = p.text.find("\n", e) % (len(p.text) + 1)
+                    line_end = p.text.find("\n", e)
+                    line_end = len(p.text) if line_end < 0 else line_end
                     qe = line_end if line_end - s <= _ENTRY_MAX else e  # an entry's definition runs to its line's end
                 if query.intent == "open" and e - s < _SHORT_SENTENCE and i + 1 < len(sentences) \
                         and covered(p.text[slice(*sentences[i + 1])], query) >= self.min_cover:

@@ -445,7 +445,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         scope_years = list(range(plan[0], plan[1] + 2))  # set in its first year's report, reviewed in the next plan's
     elif period and plan:
         # "十二五时期GDP年均增长多少": the review of the period, in the report of the year after it
-        years = [plan[0]] if vocabulary().cues["target"].search(text) else [plan[1]]
+        years = [plan[0]] if cue["target"].search(text) else [plan[1]]
     report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
     for m in _YEAR_RANGE.finditer(text):  # "2020到2024年的报告": every year of the range names a report
         a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
@@ -486,8 +486,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
     if goal:
         intent = "target"
-    elif intent in ("target", "plan") and _DONE_PLANNING.search(text) and not cue["strong_target"].search(text) and asked_only_reviewed(
-            value_years if report_years else years, candidates):
+    elif intent in ("target", "plan") and cue["done_planning"].search(text) and not cue["strong_target"].search(text) \
+            and _asked_only_reviewed(value_years if report_years else years, candidates):
         intent = "result"  # "09年中央财政就业专项资金安排了多少", with only the 2010 report: what it says was spent
     if period and plan and years == [plan[1]] and intent in ("plan", "target", "any"):
         intent = "result"  # "十二五末高铁里程多少公里": what the period reached
@@ -512,10 +512,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     return q
 
 
-_DONE_PLANNING = re.compile(r"(?:安排|部署|确定|谋划|投入)了")
-
-
-def asked_only_reviewed(years: Sequence[int], reports: Sequence[ReportInfo]) -> bool:
+def _asked_only_reviewed(years: Sequence[int], reports: Sequence[ReportInfo]) -> bool:
     """True when the reports in scope only look back on the year asked: none of them plans it."""
     return len(years) == 1 and bool(reports) and all(r.plan_year != years[0] for r in reports) \
         and any(r.review_year == years[0] for r in reports)
@@ -688,7 +685,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
         # What the previous question kept implicit carries over: its relative year (去年) and that it asked a growth.
         when = "" if ystr or _RELATIVE_YEAR.search(text) else "".join(_RELATIVE_YEAR.findall(prev)[:1])
-        when += "" if _PERIOD_SAID.search(text) else "".join(_PERIOD_SAID.findall(prev)[:1])  # 五年来 stays
+        when += _period_kept(prev, text)
         growth = next((w for w in vocabulary().growth if w in prev), "") if ask and not any(
             w in body for w in vocabulary().growth) else ""
         return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
@@ -698,9 +695,13 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
-        when = "" if _PERIOD_SAID.search(text) else "".join(_PERIOD_SAID.findall(prev)[:1])
-        return f"{ystr}{when}{body}{intent_word}"
+        return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}"
     return text
+
+
+def _period_kept(prev: str, text: str) -> str:
+    """The period the previous question named (五年来, 十三五时期), kept by a follow-up that names none."""
+    return "" if _PERIOD_SAID.search(text) else "".join(_PERIOD_SAID.findall(prev)[:1])
 
 
 def _years_said(prev: str, text: str, cur_years: list[int]) -> str:

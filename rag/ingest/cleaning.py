@@ -69,8 +69,8 @@ def _start_index(lines: list[str]) -> int:
     titles = [i for i, l in enumerate(lines[:stop + 1]) if _TITLE_LINE.search(l) and len(l) <= 60 and not _is_furniture(l)
               and not re.search(r"[。！]", l) and "作政府工作报告" not in l and "作工作报告" not in l]
     if greet is None:
-        listed = {i for i in titles for run in ((i - 2, i - 1, i), (i - 1, i, i + 1), (i, i + 1, i + 2))
-                  if all(j in titles for j in run)}
+        runs = set(titles)
+        listed = {j for i in titles if {i, i + 1, i + 2} <= runs for j in (i, i + 1, i + 2)}
         titles = [i for i in titles if i not in listed]
     if titles:
         return titles[-1] if greet is not None else titles[0]

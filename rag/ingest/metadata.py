@@ -332,13 +332,14 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     _record_title_conflicts(meta)
     if not _REPORT_WORDS.search(clean[:3000]) and not meta.session and not meta.date:
         meta.not_a_report = "no salutation, session or report title: may not be a government work report"
-    elif _ABOUT_A_REPORT.search(clean) and not re.search(r"各位代表|我代表", clean) and clean.count("我们") < 2:
+    elif _ABOUT_A_REPORT.search(clean) and not _SPEAKS_AS_GOVERNMENT.search(clean) and clean.count("我们") < 2:
         meta.not_a_report = "written about a report (记者, 报告提出…), not the report itself: may be a news article"
     return meta
 
 
 # How an article about a report speaks of it: a reporter, and the report in the third person.
 _ABOUT_A_REPORT = re.compile(r"记者|报告(?:提出|指出|明确|显示|强调|要求)|解读")
+_SPEAKS_AS_GOVERNMENT = re.compile(r"各位代表|我代表")  # the report itself addresses the congress
 
 
 def _aliases(place: Place, written: Sequence[str] = ()) -> list[str]:
