@@ -149,9 +149,14 @@ def f_rate(q: Query, c: Candidate) -> float:
     return 1.0 if PERCENT.search(c.quoted) else 0.0
 
 
+def _asks_period(q: Query) -> bool:
+    """True when the question is about several years (十三五时期, 五年来, 累计): a year's own section or list is not it."""
+    return _MULTI_YEAR.search(q.text) is not None
+
+
 def f_year_section(q: Query, c: Candidate) -> float:
     """1 when the passage's section names a year the question asks about (target and result questions)."""
-    if q.intent not in ("target", "plan", "result"):
+    if q.intent not in ("target", "plan", "result") or _asks_period(q):
         return 0.0
     return 1.0 if q.value_years and any(str(y) in c.passage.section for y in q.value_years) else 0.0
 
@@ -178,12 +183,12 @@ def f_achieved_wording(q: Query, c: Candidate) -> float:
 def f_plan_year_section(q: Query, c: Candidate) -> float:
     """For target/plan questions: 1 when the section names the report's own plan year."""
     plan_year = c.passage.doc_meta.get("plan_year")
-    return 1.0 if _target_like(q) and plan_year and str(plan_year) in c.passage.section else 0.0
+    return 1.0 if _target_like(q) and not _asks_period(q) and plan_year and str(plan_year) in c.passage.section else 0.0
 
 
 def f_target_list(q: Query, c: Candidate) -> float:
     """For target/plan questions: 1 inside the headline list of targets (主要预期目标)."""
-    return 1.0 if _target_like(q) and vocabulary().sections["target_list"].search(c.passage.text) else 0.0
+    return 1.0 if _target_like(q) and not _asks_period(q) and vocabulary().sections["target_list"].search(c.passage.text) else 0.0
 
 
 def f_review_part(q: Query, c: Candidate) -> float:
@@ -202,14 +207,18 @@ _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
-    """Period agreement: -1 when the quote (or its paragraph so far) speaks of several years and the question of one, +1 when both do."""
+    """Period agreement: +1 when the quote (its paragraph so far, or its part's heading) and the question both speak of
+    several years, -1 when only one of them does."""
     if c.passage.kind == "glossary":
         return 0.0  # a definition's history ("2003年启动…2011年…") is not a figure for several years
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
     many = bool(_MULTI_YEAR.search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2
     if not many:
-        return 0.0
+        # a part headed by its period ("“十三五”时期主要目标任务") agrees with a question about the period
+        if not _MULTI_YEAR.search(q.text):
+            return 0.0
+        return 1.0 if _MULTI_YEAR.search(c.passage.section) else -1.0
     return 1.0 if _MULTI_YEAR.search(q.text) else -1.0
 
 

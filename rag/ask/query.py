@@ -436,10 +436,12 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     cue = vocabulary().cues
     # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
     # the report of its first year; any year of the plan is the goal's year
-    goal = plan is not None and set(years) <= {plan[1]} and bool(cue["target"].search(text)) \
+    named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}
+    goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
-    if goal and plan:
-        years, scope_years = [plan[0]], [plan[0]]
+    if goal and plan:  # "十三五时期…目标 16年报告": the report named is the scope, else the plan's first year's
+        years = sorted(named_reports) or [plan[0]]
+        scope_years = list(years)
     elif not years and plan and cue["target_vs_result"].search(text):
         years = [plan[1]]  # "“十二五”目标完成了吗": the plan's goal for its last year, and the review of it
         scope_years = list(range(plan[0], plan[1] + 2))  # set in its first year's report, reviewed in the next plan's
