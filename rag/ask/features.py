@@ -103,7 +103,9 @@ def f_as_asked(q: Query, c: Candidate) -> float:
 
 def f_phrase(q: Query, c: Candidate) -> float:
     """1 when two words the question types side by side stand side by side in the quote (宁德|时代 → 宁德时代)."""
-    words = [g.head for g in q.terms if g.kind == "word"]
+    typed = [next((w for w in sorted(g.words, key=len, reverse=True) if w in q.text), "") if g.kind == "metric" else g.head
+             for g in q.terms if g.kind in ("word", "metric")]  # a metric as the question typed it (地方|财政赤字)
+    words = sorted((w for w in typed if w), key=q.text.find)
     low = c.quoted.lower()
     for a, b in zip(words, words[1:], strict=False):
         i = q.text.find(a)
