@@ -272,9 +272,10 @@ def term_groups(text: str) -> list[TermGroup]:
             groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
             rest = rest.replace(hit, " ")
     for short, full in voc.abbreviations.items():
-        if short in rest:
+        said = short if short in rest else full if len(full) > 2 and full in rest else ""
+        if said:  # either form typed names both: reports say 友城 as often as 友好城市
             groups.append(TermGroup((full, short)))
-            rest = rest.replace(short, " ")
+            rest = rest.replace(said, " ")
     for said, written in voc.colloquial.items():
         if said in rest:
             groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
