@@ -276,6 +276,7 @@ def term_groups(text: str) -> list[TermGroup]:
         if said:  # either form typed names both: reports say 友城 as often as 友好城市
             groups.append(TermGroup((full, short)))
             rest = rest.replace(said, " ")
+    rest = _joined_verb_object(rest)
     for said, written in voc.colloquial.items():
         if said in rest:
             groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
@@ -297,6 +298,21 @@ def term_groups(text: str) -> list[TermGroup]:
             groups.append(TermGroup((tok,)))
             taken.add(tok)
     return groups
+
+
+def _joined_verb_object(text: str) -> str:
+    """A verb and its object said apart around the count ("种了多少亩树", "修了几公里路") said together (种树, 修路),
+    when together they are a dictionary word: the thing done, as one term."""
+    from rag.index.lexical import dictionary_words
+
+    words = dictionary_words()
+    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
+
+    def join(m: re.Match[str]) -> str:
+        verb, obj = m.group(1), m.group(2)
+        return f"{verb}{obj} {m.group(0)[1:-1]}" if words.get(verb + obj, 0) > 0 else m.group(0)
+
+    return re.sub(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{units})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])", join, text)
 
 
 @lru_cache(maxsize=1)
@@ -374,6 +390,13 @@ def _content_words(text: str) -> list[str]:
     return out
 
 
+def _about_event(tail: str) -> bool:
+    """True when what follows 哪天/谁 asks about something the body states (哪天批准…退出贫困县序列, 啥时候通车), not
+    about the report's own delivery (哪天作的报告, 什么时候开的会)."""
+    cue = vocabulary().cues
+    return bool(cue["meta_event"].search(tail)) or bool(_content_words(cue["meta_report_act"].sub(" ", tail)))
+
+
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
     """Classify what the question asks for."""
     cue = vocabulary().cues
@@ -383,11 +406,11 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text):
         return "glossary", ""
     when = cue["meta_date"].search(text)
-    if when and not cue["figure_or_target"].search(text) and not cue["meta_event"].search(text[when.end():]):
+    if when and not cue["figure_or_target"].search(text) and not _about_event(text[when.end():]):
         return "meta", "date"
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     who = cue["meta_speaker"].search(text)
-    if who and cue["meta_speaker_confirm"].search(text) and not metric and not cue["meta_event"].search(text[who.end():]):
+    if who and cue["meta_speaker_confirm"].search(text) and not metric and not _about_event(text[who.end():]):
         return "meta", "speaker"
     if cue["meta_session"].search(text) and cue["which"].search(text) and "多少" not in text:
         return "meta", "session"
