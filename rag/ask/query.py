@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
-from rag.text import CJK_RE, five_year_plan
+from rag.text import CJK_RE, FIVE_YEAR_PLANS, five_year_plan
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
@@ -463,8 +463,9 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}
     goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
+    plans = sorted({span for name, span in FIVE_YEAR_PLANS.items() if name in text})
     if goal and plan:  # "十三五时期…目标 16年报告": the report named is the scope, else the plan's first year's
-        years = sorted(named_reports) or [plan[0]]
+        years = sorted(named_reports) or [p[0] for p in plans]  # "河南十五五和河北十四五": each plan's first year
         scope_years = list(years)
     elif not years and plan and cue["target_vs_result"].search(text):
         years = [plan[1]]  # "“十二五”目标完成了吗": the plan's goal for its last year, and the review of it
@@ -479,7 +480,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
             report_years = sorted(set(report_years) | set(range(a, b + 1)))
     value_years = [y for y in years if y not in report_years]
     if goal and plan:
-        value_years = list(range(plan[0], plan[1] + 1))
+        value_years = [y for p in plans for y in range(p[0], p[1] + 1)]
     if report_years and _LAST_YEAR.search(text):
         value_years = sorted({y - 1 for y in report_years} | set(value_years))
     if unknown and not region_docs:
@@ -533,7 +534,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
               unknown_regions=unknown, inside_regions=within, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
-    q.region_years = _region_years(text, region_docs, reports) if len(region_docs) > 1 and len(years) > 1 else {}
+    q.region_years = _region_years(text, region_docs, reports, goal) if len(region_docs) > 1 and len(years) > 1 else {}
     q.lookups = _lookups(q, candidates)
     return q
 
@@ -544,15 +545,21 @@ def _asked_only_reviewed(years: Sequence[int], reports: Sequence[ReportInfo]) ->
         and any(r.review_year == years[0] for r in reports)
 
 
-def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
-    """Each region's years when the question pairs them ("河北21年和满城区22年"); {} when it does not."""
+def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequence[ReportInfo],
+                  goal: bool = False) -> dict[str, list[int]]:
+    """Each region's years when the question pairs them ("河北21年和满城区22年"; a plan's goals, "河南十五五和河北十四五":
+    each plan's first year); {} when it does not."""
     where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
              for region in region_docs}
     if min(where.values()) < 0:
         return {}
     order = sorted(where, key=where.__getitem__)
     bounds = [where[r] for r in order] + [len(text)]
-    out = {r: years_in(text[bounds[i]:bounds[i + 1]]) for i, r in enumerate(order)}
+    def own(part: str) -> list[int]:
+        plan = five_year_plan(part) if goal else None
+        return [plan[0]] if plan else years_in(part)
+
+    out = {r: own(text[bounds[i]:bounds[i + 1]]) for i, r in enumerate(order)}
     return out if all(out.values()) else {}
 
 
