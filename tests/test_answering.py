@@ -107,3 +107,19 @@ def test_a_compound_is_named_by_its_second_word():
 
     q = understand("植树造林多少亩", [])
     assert covered("全年完成造林面积8200亩", q) >= 0.6 > covered("全年新建公园8处", q)
+
+
+def test_a_count_in_any_unit():
+    """'多少个优良天' is answered in 天 (个 is the general measure word), never by an amount in 元."""
+    from rag.ask.answering import _in_unit
+
+    assert _in_unit("全年空气优良天数达到258天", "个") and _in_unit("建成12个示范村", "个")
+    assert not _in_unit("投资8000万元", "个") and not _in_unit("增长8%", "个")
+
+
+def test_a_plan_periods_goal_over_the_years_target():
+    """'十四五时期…目标' prefers the period's goal (its part's heading) to the plan year's own target list."""
+    year = passage("主要预期目标是：城镇新增就业3万人以上。", "二、2023年工作安排", "yc:4")
+    period = passage("城镇新增就业15万人以上。", "二、“十四五”时期主要目标任务", "yc:5")
+    res = answer("运城2023年报告提出的十四五时期城镇新增就业目标是多少", year, period)
+    assert res.answered and "15万人" in res.text

@@ -353,3 +353,55 @@ def test_a_metric_swap_keeps_the_period():
     reports = [ReportInfo("nat2018", "全国", ("全国",), 2018, 2018, 2017)]
     q = resolve_followup("那中央政府层面核准的企业投资项目呢", ["18年报告 五年来国务院部门行政审批事项削减了多少"], reports)
     assert "五年来" in q
+
+
+def test_followup_repeats_the_previous_ask():
+    """'社会保障资金呢' after '…就业专项资金安排了多少' asks how much was 安排了 for it, not a 目标."""
+    out = resolve_followup("社会保障资金呢", ["义马2023年中央财政就业专项资金安排了多少"], REPORTS)
+    assert out.startswith("义马市") and out.endswith("社会保障资金安排了多少")
+    assert resolve_followup("粮食产量呢", ["义马2023年新建高标准农田多少亩"], REPORTS).endswith("粮食产量多少")
+
+
+PLAN_REPORTS = [*REPORTS, ReportInfo("henan", "河南省", ("河南省", "河南"), 2026, 2026, 2025),
+                ReportInfo("hebei", "河北省", ("河北省", "河北"), 2021, 2021, 2020)]
+
+
+def test_a_plans_goal_with_the_report_named():
+    """'“十五五”时期…目标 26年报告' reads the 2026 report, and any year of the plan is the goal's year."""
+    q = understand("河南26年报告提出的十五五时期城镇新增就业目标是多少", PLAN_REPORTS)
+    assert q.doc_ids == ["henan"] and q.intent == "target" and q.value_years == list(range(2026, 2031))
+
+
+def test_two_plans_of_two_places():
+    """'河南十五五和河北十四五…目标' reads each place's plan in the report of its first year."""
+    q = understand("河南十五五和河北十四五定的城镇化率目标分别是多少", PLAN_REPORTS)
+    assert q.region_years == {"河南省": [2026], "河北省": [2021]}
+    assert sorted(d for lk in q.lookups for d in lk.doc_ids) == ["hebei", "henan"]
+
+
+def test_a_date_in_the_body_is_no_report_date():
+    """'哪天批准…退出贫困县序列' asks an event the body states; '哪天在第几次会上作的' asks the report's own date."""
+    assert understand("义马2023年报告里说省政府哪天批准义马退出贫困县序列", REPORTS).intent != "meta"
+    assert understand("义马2023年报告是哪天在第几次会上作的", REPORTS).intent == "meta"
+    assert understand("义马2023年报告是谁作的，当时什么职务", REPORTS).intent == "meta"
+
+
+def test_target_and_outcome_cues():
+    """'要降到多少' asks a target; '任务是多少…实际完成了多少' and '要降到多少 最后降到多少' ask a target and its outcome."""
+    assert understand("义马2023年PM2.5浓度要降到多少", REPORTS).intent == "target"
+    assert understand("义马2022年造林任务是多少亩，实际完成了多少", REPORTS).intent == "target_vs_result"
+    assert understand("义马2022年贫困发生率要降到多少 最后降到多少", REPORTS).intent == "target_vs_result"
+
+
+def test_a_programmes_name_is_no_target():
+    """'营养改善计划惠及了多少学生' names a programme: 计划 there cues no target."""
+    assert understand("义马2023年报告说学生营养改善计划惠及了多少学生", REPORTS).intent != "target"
+
+
+def test_words_said_apart_or_in_full():
+    """'种了多少亩树' is 种树 (植树, 造林); '友好城市' also matches the 友城 reports write; '请说明' and '两地' are no topic."""
+    from rag.ask.query import term_groups
+
+    assert any("造林" in g.words for g in term_groups("种了多少亩树"))
+    assert any("友城" in g.words for g in term_groups("国际友好城市多少对"))
+    assert [g.head for g in term_groups("请分别说明两地城镇居民人均可支配收入")] == ["城镇居民人均可支配收入"]

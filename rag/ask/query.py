@@ -714,11 +714,14 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
             base = _YEAR.sub("", _strip_places(prev, reports)).strip()
             return f"{prefix}{ystr}{base}{body}"
         cue = vocabulary().cues
-        intent_word = "目标" if cue["target"].search(prev) and not cue["result"].search(text) and "目标" not in body else ""
-        ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
-        # What the previous question kept implicit carries over: its relative year (去年) and that it asked a growth.
+        # What the previous question kept implicit carries over: its relative year (去年), its period, and its ask.
         when = "" if ystr or _RELATIVE_YEAR.search(text) else "".join(_RELATIVE_YEAR.findall(prev)[:1])
         when += _period_kept(prev, text)
+        tail = "" if cue["figure_or_target"].search(body) or cue["result"].search(text) else _ask_tail(prev, reports)
+        if tail:  # "…就业专项资金安排了多少" → "社会保障资金呢": the same ask (安排了多少) of the new metric
+            return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{tail}"
+        intent_word = "目标" if cue["target"].search(prev) and not cue["result"].search(text) and "目标" not in body else ""
+        ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
         growth = next((w for w in vocabulary().growth if w in prev), "") if ask and not any(
             w in body for w in vocabulary().growth) else ""
         return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
@@ -730,6 +733,25 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
         return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}"
     return text
+
+
+def _ask_tail(prev: str, reports: Sequence[ReportInfo]) -> str:
+    """What the previous question asked of its last term ("安排了多少", "增长目标是多少"), when that is only question
+    words: the ask a follow-up that swaps the metric repeats. A unit after 多少 stays behind (多少亩 → 多少)."""
+    topic = _strip_places(prev, reports)
+    cue = vocabulary().cues
+    asking = [g for g in term_groups(topic) if g.kind != "growth"
+              and not any(cue[k].search(g.head) for k in ("target", "plan", "result"))]  # 安排, 新建 ask; they are no topic
+    ends = [topic.rfind(w) + len(w) for g in asking for w in (*g.words, *g.loose) if w and w in topic]
+    if not ends:
+        return ""
+    tail = _counter_re().sub("多少", topic[max(ends):]).rstrip("？?。呢吗 ")
+    said = _blank(tail, [*vocabulary().filler_words, *vocabulary().growth])
+    for k in ("target", "plan", "result"):
+        said = cue[k].sub(lambda m: " " * len(m.group()), said)
+    if not re.search(r"多少|几|目标", tail) or _content_words(said):
+        return ""
+    return tail
 
 
 def _period_kept(prev: str, text: str) -> str:
