@@ -35,6 +35,7 @@ _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
 _MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总额|总值|总量|规模|金额|经费|补贴|奖补|债|贷款|融资|营收|利润|税|元")
 _WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
+_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
 
 
 @dataclass
@@ -204,8 +205,6 @@ def f_vague_target(q: Query, c: Candidate) -> float:
     """For result questions: 1 when the quote reads as a target (左右, 以内, 力争, 预期)."""
     return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
 
-
-_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
 
 
 def f_multi_year(q: Query, c: Candidate) -> float:
