@@ -206,7 +206,6 @@ def f_vague_target(q: Query, c: Candidate) -> float:
     return 1.0 if q.intent == "result" and _VAGUE_TARGET.search(c.quoted) else 0.0
 
 
-
 def f_multi_year(q: Query, c: Candidate) -> float:
     """Period agreement: +1 when the quote (its paragraph so far, or its part's heading) and the question both speak of
     several years, -1 when only one of them does."""
