@@ -394,7 +394,8 @@ def _about_event(tail: str) -> bool:
     """True when what follows 哪天/谁 asks about something the body states (哪天批准…退出贫困县序列, 啥时候通车), not
     about the report's own delivery (哪天作的报告, 什么时候开的会)."""
     cue = vocabulary().cues
-    return bool(cue["meta_event"].search(tail)) or bool(_content_words(cue["meta_report_act"].sub(" ", tail)))
+    said = _blank(cue["meta_report_act"].sub(" ", tail), vocabulary().speaker_posts)  # "谁作的，是省长吗"
+    return bool(cue["meta_event"].search(tail)) or bool(_content_words(said))
 
 
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
