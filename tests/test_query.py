@@ -405,3 +405,14 @@ def test_words_said_apart_or_in_full():
     assert any("造林" in g.words for g in term_groups("种了多少亩树"))
     assert any("友城" in g.words for g in term_groups("国际友好城市多少对"))
     assert [g.head for g in term_groups("请分别说明两地城镇居民人均可支配收入")] == ["城镇居民人均可支配收入"]
+
+
+def test_a_metrics_loose_word_typed_alone_is_the_term():
+    """'财政收入多少' asks 财政收入 itself: a sentence saying 财政收入 names it in full; typed inside a longer name
+    (一般公共预算收入) the loose word stays loose."""
+    from rag.ask.answering import covered
+
+    q = understand("义马2022年财政收入多少", REPORTS)
+    assert covered("财政收入6.85万亿元，增长11.7%", q) == 1.0
+    q = understand("义马2022年一般公共预算收入多少", REPORTS)
+    assert covered("财政收入6.85万亿元，增长11.7%", q) < 0.55

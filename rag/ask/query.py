@@ -269,7 +269,10 @@ def term_groups(text: str) -> list[TermGroup]:
         hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(rest, w)
                     and (w not in metric.loose or not _compound(rest, w))), None)
         if hit:
-            groups.append(TermGroup(metric.words, "metric", metric.loose, metric))
+            typed_loose = hit in metric.loose and not any(names(rest, w) for w in metric.words)
+            # "财政收入多少": the loose word typed on its own is the term asked, named in full where a sentence says it
+            words = (*metric.words, hit) if typed_loose else metric.words
+            groups.append(TermGroup(words, "metric", tuple(w for w in metric.loose if w not in words), metric))
             rest = rest.replace(hit, " ")
     for short, full in voc.abbreviations.items():
         said = short if short in rest else full if len(full) > 2 and full in rest else ""
