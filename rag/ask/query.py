@@ -309,13 +309,19 @@ def _joined_verb_object(text: str) -> str:
     from rag.index.lexical import dictionary_words
 
     words = dictionary_words()
-    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
 
     def join(m: re.Match[str]) -> str:
         verb, obj = m.group(1), m.group(2)
         return f"{verb}{obj} {m.group(0)[1:-1]}" if words.get(verb + obj, 0) > 0 else m.group(0)
 
-    return re.sub(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{units})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])", join, text)
+    return _split_count_re().sub(join, text)
+
+
+@lru_cache(maxsize=1)
+def _split_count_re() -> re.Pattern[str]:
+    """A one-character verb, 了, a count and a one-character object ("种了多少亩树")."""
+    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
+    return re.compile(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{units})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
 
 
 @lru_cache(maxsize=1)
@@ -559,6 +565,7 @@ def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequenc
         return {}
     order = sorted(where, key=where.__getitem__)
     bounds = [where[r] for r in order] + [len(text)]
+
     def own(part: str) -> list[int]:
         plan = five_year_plan(part) if goal else None
         return [plan[0]] if plan else years_in(part)
@@ -753,7 +760,7 @@ def _ask_tail(prev: str, reports: Sequence[ReportInfo]) -> str:
     said = _blank(tail, [*vocabulary().filler_words, *vocabulary().growth])
     for k in ("target", "plan", "result"):
         said = cue[k].sub(lambda m: " " * len(m.group()), said)
-    if not re.search(r"多少|几|目标", tail) or _content_words(said):
+    if not (cue["figure"].search(tail) or cue["figure_or_target"].search(tail)) or _content_words(said):
         return ""
     return tail
 
