@@ -18,7 +18,7 @@ from pathlib import Path
 from rag.ask.query import Query, measure_words
 from rag.ask.retrieval import Passage
 from rag.text import NAMED_YEAR
-from rag.vocabulary import vocabulary
+from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
            "WEIGHTS_FILE", "unit_asked", "PERCENT"]
@@ -92,10 +92,14 @@ def f_cover(q: Query, c: Candidate) -> float:
     return c.cover
 
 
+def _typed(q: Query, g: TermGroup) -> str:
+    """The longest of a term group's words the question typed ('' if it typed none of them)."""
+    return max((w for w in g.words if w.lower() in q.text.lower()), key=len, default="")
+
+
 def f_as_asked(q: Query, c: Candidate) -> float:
     """Share of the named metrics the quote states in the very words the question typed (进出口总额, not just 进出口)."""
-    typed = [max((w for w in g.words if w.lower() in q.text.lower()), key=len, default="") for g in q.metrics]
-    typed = [w for w in typed if w]
+    typed = [w for g in q.metrics if (w := _typed(q, g))]
     if not typed:
         return 0.0
     low = c.quoted.lower()
@@ -104,7 +108,7 @@ def f_as_asked(q: Query, c: Candidate) -> float:
 
 def f_phrase(q: Query, c: Candidate) -> float:
     """1 when two words the question types side by side stand side by side in the quote (宁德|时代 → 宁德时代)."""
-    typed = [next((w for w in sorted(g.words, key=len, reverse=True) if w in q.text), "") if g.kind == "metric" else g.head
+    typed = [_typed(q, g) if g.kind == "metric" else g.head
              for g in q.terms if g.kind in ("word", "metric")]  # a metric as the question typed it (地方|财政赤字)
     words = sorted((w for w in typed if w), key=q.text.find)
     low = c.quoted.lower()

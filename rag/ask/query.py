@@ -320,15 +320,18 @@ def _joined_verb_object(text: str) -> str:
 @lru_cache(maxsize=1)
 def _split_count_re() -> re.Pattern[str]:
     """A one-character verb, 了, a count and a one-character object ("种了多少亩树")."""
-    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
-    return re.compile(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{units})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+    return re.compile(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{_units()})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
 
 
 @lru_cache(maxsize=1)
 def _counter_re() -> re.Pattern[str]:
     """多少/几 and the measure word after it ("多少座", "几个")."""
-    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
-    return re.compile(rf"(?:多少|几)(?:{units})")
+    return re.compile(rf"(?:多少|几)(?:{_units()})")
+
+
+def _units() -> str:
+    """The units a question may name after 多少, as one alternation, longest first."""
+    return "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
 
 
 def _counted(text: str) -> str:
@@ -470,7 +473,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     cue = vocabulary().cues
     # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
     # the report of its first year; any year of the plan is the goal's year
-    named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}
+    named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}  # "16年报告"
     goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
     plans = sorted({span for name, span in FIVE_YEAR_PLANS.items() if name in text})
@@ -483,7 +486,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     elif period and plan:
         # "十二五时期GDP年均增长多少": the review of the period, in the report of the year after it
         years = [plan[0]] if cue["target"].search(text) else [plan[1]]
-    report_years = sorted({int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)})
+    report_years = sorted(named_reports)
     for m in _YEAR_RANGE.finditer(text):  # "2020到2024年的报告": every year of the range names a report
         a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
         if b in report_years:
@@ -746,19 +749,22 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     return text
 
 
+_ASK_CUES = ("target", "plan", "result")  # the cues whose words say how a question asks, not what about
+
+
 def _ask_tail(prev: str, reports: Sequence[ReportInfo]) -> str:
     """What the previous question asked of its last term ("安排了多少", "增长目标是多少"), when that is only question
     words: the ask a follow-up that swaps the metric repeats. A unit after 多少 stays behind (多少亩 → 多少)."""
     topic = _strip_places(prev, reports)
     cue = vocabulary().cues
     asking = [g for g in term_groups(topic) if g.kind != "growth"
-              and not any(cue[k].search(g.head) for k in ("target", "plan", "result"))]  # 安排, 新建 ask; they are no topic
+              and not any(cue[k].search(g.head) for k in _ASK_CUES)]  # 安排, 新建 ask; they are no topic
     ends = [topic.rfind(w) + len(w) for g in asking for w in (*g.words, *g.loose) if w and w in topic]
     if not ends:
         return ""
     tail = _counter_re().sub("多少", topic[max(ends):]).rstrip("？?。呢吗 ")
     said = _blank(tail, [*vocabulary().filler_words, *vocabulary().growth])
-    for k in ("target", "plan", "result"):
+    for k in _ASK_CUES:
         said = cue[k].sub(lambda m: " " * len(m.group()), said)
     if not (cue["figure"].search(tail) or cue["figure_or_target"].search(tail)) or _content_words(said):
         return ""
