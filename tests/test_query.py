@@ -416,3 +416,21 @@ def test_a_metrics_loose_word_typed_alone_is_the_term():
     assert covered("财政收入6.85万亿元，增长11.7%", q) == 1.0
     q = understand("义马2022年一般公共预算收入多少", REPORTS)
     assert covered("财政收入6.85万亿元，增长11.7%", q) < 0.55
+
+
+def test_a_measure_of_something_named_before_de():
+    """'肉和奶的产量' is the output of meat and milk (肉, 奶, 产量), not grain output; '义马的财政收入' is still the metric."""
+    heads = [g.head for g in understand("义马2022年肉和奶的产量目标分别是多少", REPORTS).terms]
+    assert "粮食产量" not in heads and {"肉", "奶", "产量"} <= set(heads)
+    assert understand("义马的财政收入是多少", REPORTS).terms[0].kind == "metric"
+
+
+def test_separable_verbs_demonstratives_tasks_and_plain_words():
+    """'脱了贫' is 脱贫; '这些'/'那批' are no topic; '任务多少亩' asks the task set; 砍掉 finds 取消, 花钱 finds 投资."""
+    from rag.ask.query import term_groups
+
+    assert [g.head for g in term_groups("有多少人脱了贫")] == ["脱贫"]
+    assert not {"这些", "那批"} & {w for g in term_groups("风电这些清洁能源 那批人") for w in g.words}
+    assert understand("义马2022年补充耕地任务多少亩", REPORTS).intent == "target"
+    assert any("取消" in g.words for g in term_groups("砍掉了多少项职业资格"))
+    assert any("投资" in g.words for g in term_groups("中医院扩建要花多少钱"))

@@ -304,7 +304,7 @@ def term_groups(text: str) -> list[TermGroup]:
 
 
 def _joined_verb_object(text: str) -> str:
-    """A verb and its object said apart around the count ("种了多少亩树", "修了几公里路") said together (种树, 修路),
+    """A verb and its object said apart around the count or 了 ("种了多少亩树", "修了几公里路", "脱了贫") said together (种树, 修路, 脱贫),
     when together they are a dictionary word: the thing done, as one term."""
     from rag.index.lexical import dictionary_words
 
@@ -319,8 +319,8 @@ def _joined_verb_object(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _split_count_re() -> re.Pattern[str]:
-    """A one-character verb, 了, a count and a one-character object ("种了多少亩树")."""
-    return re.compile(rf"([\u4e00-\u9fff])了?(?:多少|几)(?:{_units()})?([\u4e00-\u9fff])(?![\u4e00-\u9fff])")
+    """A one-character verb, 了 and/or a count, and a one-character object ("种了多少亩树", "脱了贫的")."""
+    return re.compile(rf"([\u4e00-\u9fff])(?:了?(?:多少|几)(?:{_units()})?|了)([\u4e00-\u9fff])(?=[^\u4e00-\u9fff]|[的吗呢没]|$)")
 
 
 @lru_cache(maxsize=1)
@@ -369,9 +369,13 @@ def _compound(text: str, word: str) -> bool:
     from rag.index.lexical import word_spans
 
     i = text.find(word)
-    before = [text[s:e] for s, e in word_spans(text[:i]) if e == i]
+    spans = word_spans(text[:i])
+    before = [text[s:e] for s, e in spans if e == i]
     if before == ["总"]:
         return True  # 总投资, 总产量: the total of some projects, not the metric
+    if before == ["的"]:  # "肉和奶的产量": the measure of something named before 的 (places and years are already gone)
+        before = [text[s:e] for s, e in spans if e == i - 1]
+        return bool(before) and CJK_RE.match(before[0]) is not None and not vocabulary().filler.fullmatch(before[0])
     return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
         and not vocabulary().filler.fullmatch(before[0])
 
@@ -398,8 +402,16 @@ def _content_words(text: str) -> list[str]:
             out.append(run)
         run = ""
         if len(word) >= 2 and word not in voc.units_asked and not re.fullmatch(rf"(?:{filler.pattern})+|\d+", word):
-            out.append(word)
+            out.extend(_coordinated(word))
     return out
+
+
+def _coordinated(word: str) -> list[str]:
+    """Two things jieba glued with their 和 ("肉和奶", "水与电"): each its own term, as reports list them (肉、奶)."""
+    from rag.index.lexical import dictionary_words
+
+    m = re.fullmatch(r"([\u4e00-\u9fff]{1,3})[和与及跟]([\u4e00-\u9fff]{1,3})", word)
+    return [m.group(1), m.group(2)] if m and dictionary_words().get(word, 0) == 0 else [word]
 
 
 def _about_event(tail: str) -> bool:
