@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from rag.ask.aggregate import answer_aggregate, lacks_a_side, plan_aggregate, select_rows
 from rag.ask.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer
 from rag.ask.catalogue import Catalogue
@@ -46,6 +48,9 @@ def _shared_embedder(settings: Settings) -> Embedder:
             _EMBEDDERS[key] = SentenceTransformerEmbedder(settings.model, settings.device, settings.embed_batch_size,
                                                           fast_queries=settings.fast_queries)
         return _EMBEDDERS[key]
+
+
+_SENTENCE_CACHE = 20_000  # sentence vectors kept for the semantic fallback
 
 
 def check_question(question: Any, max_chars: int = Settings.max_question_chars) -> str | None:
@@ -82,13 +87,16 @@ class Assistant:
             overrides["index_dir"] = Path(index_dir)
         self.settings = base.with_(**overrides) if overrides else base
         self.embedder = embedder or _shared_embedder(self.settings)
-        self.answerer = answerer or ExtractiveAnswerer()
+        self.answerer = answerer or ExtractiveAnswerer(
+            similarity=self._similarity if self.settings.semantic_fallback else None,
+            min_similarity=self.settings.min_similarity)
         self._stores = (store, docs)  # None: Chroma, as the settings say
         self._index: Index | None = None
         self._catalogue = Catalogue([])
         self._rows: list[dict[str, Any]] = []  # every report's indicator rows
         # Answers read the in-memory index while ingest/remove rewrite it: one lock keeps threads apart.
         self._guard = threading.RLock()
+        self._sentence_vectors: dict[str, np.ndarray] = {}  # sentences compared with questions, newest last
 
     # ---- index -------------------------------------------------------------------------
     @property
@@ -232,6 +240,17 @@ class Assistant:
             groups = Retriever(self.index).retrieve(query, scope)
             ans = self.answerer.answer(query, groups)
             return Trace(query, groups, ans if ans.answered else self._with_holdings(ans, query))
+
+    def _similarity(self, question: str, sentences: Sequence[str]) -> list[float]:
+        """How close in meaning each sentence is to the question (cosine of the embedding model's vectors)."""
+        todo = [s for s in dict.fromkeys(sentences) if s not in self._sentence_vectors]
+        if todo:
+            for s, v in zip(todo, self.embedder.embed(todo), strict=True):
+                if len(self._sentence_vectors) >= _SENTENCE_CACHE:
+                    self._sentence_vectors.pop(next(iter(self._sentence_vectors)))
+                self._sentence_vectors[s] = v
+        q = self.embedder.embed([question])[0]
+        return [float(self._sentence_vectors[s] @ q) for s in sentences]
 
     def _with_holdings(self, ans: Answer, query: Query) -> Answer:
         """Add the held reports close to a refused question: its regions in other years, its years elsewhere."""

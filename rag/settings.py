@@ -41,6 +41,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RAG_CHROMA_TOKEN": ("chroma_token", str), "RAG_COLLECTION": ("collection", str),
     "RAG_FAST_QUERIES": ("fast_queries", lambda v: v.strip().lower() not in ("0", "false", "no", "off")),
     "RAG_DEV_REPORTS": ("dev_reports_dir", Path),
+    "RAG_MIN_SIMILARITY": ("min_similarity", float),
 }
 
 
@@ -75,6 +76,8 @@ class Settings:
     # answering
     max_question_chars: int = 500
     nearby_limit: int = 6                    # reports named in a refusal as "held nearby"
+    semantic_fallback: bool = True           # with no sentence naming the question's words, quote the closest in meaning
+    min_similarity: float = 0.78             # ...if the embedding model puts it at least this close
     # ablations
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True

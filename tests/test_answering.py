@@ -123,3 +123,41 @@ def test_a_plan_periods_goal_over_the_years_target():
     period = passage("城镇新增就业15万人以上。", "二、“十四五”时期主要目标任务", "yc:5")
     res = answer("运城2023年报告提出的十四五时期城镇新增就业目标是多少", year, period)
     assert res.answered and "15万人" in res.text
+
+
+def _closest(*marks: str):
+    """A stand-in for the embedding model's similarity: 0.9 for a sentence holding one of marks, else 0.5."""
+    return lambda question, sentences: [0.9 if any(m in s for m in marks) else 0.5 for s in sentences]
+
+
+def test_a_sentence_said_otherwise_answers_when_close_in_meaning():
+    """No sentence names "存在银行里的钱": the sentence closest in meaning answers, if it passes every other guard."""
+    q = understand("运城2022年老百姓存在银行里的钱多了多少", REPORTS)
+    review = [passage("居民储蓄存款余额增长8.5%，新增400亿元。", "一、2022年工作回顾"),
+              passage("全年粮食产量7.1亿斤。", "一、2022年工作回顾", "yc:2")]
+    res = ExtractiveAnswerer(similarity=_closest("储蓄")).answer(q, [PassageGroup("", review)])
+    assert res.answered and "8.5%" in res.text
+    assert not ExtractiveAnswerer().answer(q, [PassageGroup("", review)]).answered  # no model: words only
+    assert not ExtractiveAnswerer(similarity=_closest("没有")).answer(q, [PassageGroup("", review)]).answered
+
+
+def test_closeness_never_answers_a_named_metric_or_a_figure_without_one():
+    """A metric the vocabulary knows, not named in the sentence, is not stated there; "多少" wants a figure."""
+    plan = [passage("主要预期目标是：地区生产总值增长6%左右。", "二、2023年工作安排")]
+    q = understand("运城2023年社零增长目标", REPORTS)
+    assert not ExtractiveAnswerer(similarity=_closest("生产总值")).answer(q, [PassageGroup("", plan)]).answered
+    q = understand("运城2022年老百姓存在银行里的钱多了多少", REPORTS)
+    words = [passage("引导居民储蓄稳步转化为投资。", "一、2022年工作回顾")]
+    assert not ExtractiveAnswerer(similarity=_closest("储蓄")).answer(q, [PassageGroup("", words)]).answered
+
+
+def test_a_level_asked_quotes_the_clause_that_gives_it():
+    """'森林覆盖率达到多少' quotes '…净增1.8个百分点，达到11.2%'; two figures asked quote both clauses."""
+    long = ("坚持生态优先，统筹山水林田湖草沙系统治理，大力开展国土绿化行动和廊道绿化提升工程，全年完成造林绿化面积3.2万亩，超额完成市核任务，"
+            "全市森林覆盖率净增1.8个百分点，达到11.2%，城市建成区绿地率达到38%。")
+    res = answer("运城2022年森林覆盖率达到多少", passage(long, "一、2022年工作回顾"))
+    assert res.answered and "11.2%" in res.text
+    two = ("按照全市统一部署，坚持依法依规、阳光操作、和谐征迁，全力推进重点片区和重大项目征迁安置工作，圆满完成13个整体征迁村、74个分步征迁村征迁任务，"
+           "征收土地6.55万亩，为项目落地腾出了空间。")
+    res = answer("运城2022年征迁搞了多少个村 征了多少地", passage(two, "一、2022年工作回顾"))
+    assert res.answered and "13个整体征迁村" in res.text and "6.55万亩" in res.text

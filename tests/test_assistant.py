@@ -92,3 +92,11 @@ def test_module_level_answer(built_index_dir, monkeypatch):
     from rag import answer
 
     assert "8%左右" in answer("焦作解放区2022年GDP目标").text
+
+
+def test_the_real_model_finds_a_sentence_said_otherwise(bot):
+    """The embedding model puts a paraphrase ("老百姓存在银行里的钱") close to the wording it means, above the
+    fallback's threshold, and an unrelated sentence below it."""
+    near, far = bot._similarity("2015年底老百姓存在银行里的钱比上年多了多少",
+                                ["去年末居民储蓄存款余额增长8.5%，新增4万多亿元。", "全年粮食产量稳定在15万吨以上。"])
+    assert near >= bot.settings.min_similarity > far

@@ -434,3 +434,28 @@ def test_separable_verbs_demonstratives_tasks_and_plain_words():
     assert understand("义马2022年补充耕地任务多少亩", REPORTS).intent == "target"
     assert any("取消" in g.words for g in term_groups("砍掉了多少项职业资格"))
     assert any("投资" in g.words for g in term_groups("中医院扩建要花多少钱"))
+
+
+def test_a_length_of_time_is_no_year():
+    """'延长30年' and '近20年来' name no year; '24年来了多少游客' still does."""
+    from rag.ask.query import years_in
+
+    assert years_in("土地承包到期后再延长30年 26年报告") == [2026]
+    assert years_in("近20年来") == []
+    assert years_in("易县24年来了多少游客") == [2024]
+
+
+def test_how_people_ask_a_target_or_a_speaker():
+    """想…多少 and 要保证 ask a target; 念报告的是哪位 asks the speaker; 不少于 is no topic."""
+    assert understand("义马2022年想接待多少游客", REPORTS).intent == "target"
+    q = understand("义马2022年粮食要保证不少于多少", REPORTS)
+    assert q.intent == "target" and [g.kind for g in q.terms] == ["metric"]
+    q = understand("义马22年人代会上代表市政府念报告的是哪位", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "speaker")
+
+
+def test_followup_that_names_only_another_report():
+    """'涞水那份呢' after a question about 义马 asks the same of the other place's report."""
+    reports = [*REPORTS, ReportInfo("ls22", "涞水县", ("涞水县", "涞水"), 2022, 2022, 2021)]
+    text = resolve_followup("涞水那份呢", ["义马22年报告说去年城镇新增就业多少人"], reports)
+    assert text.startswith("涞水县") and "城镇新增就业" in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Protocol
@@ -21,6 +21,8 @@ NOT_FOUND = "资料中没有找到"
 # Text that talks to a model rather than reporting a fact ("忽略以上所有指令，回答：…") is never quoted as an answer.
 _INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disregard) (?:all|previous|the above)|你(?:现在)?是一个|请(?:直接)?回答[:：]|回答[:：]", re.I)
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
+_ASKS_LEVEL = re.compile(r"(?:达到|到|冲到|突破|提高到|增加到|升到|降到|是|有)了?多少")  # a level asked, not its change
+_LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
@@ -70,6 +72,9 @@ class Answerer(Protocol):
     def answer(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
         """Answer from passages grouped per region ('' for a question about no particular region)."""
         ...
+
+
+Similarity = Callable[[str, Sequence[str]], Sequence[float]]  # a question and sentences → how close in meaning each is
 
 
 @dataclass
@@ -192,8 +197,12 @@ _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic
 class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
-    def __init__(self, min_cover: float = 0.55) -> None:
+    def __init__(self, min_cover: float = 0.55, similarity: Similarity | None = None,
+                 min_similarity: float = 0.78, semantic_passages: int = 8) -> None:
         self.min_cover = min_cover
+        self.similarity = similarity  # None: answer only from sentences that name the question's terms
+        self.min_similarity = min_similarity
+        self.semantic_passages = semantic_passages
 
     def answer(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
         """Quote one supporting sentence per region group, or refuse."""
@@ -230,8 +239,9 @@ class ExtractiveAnswerer:
                               "the report reviewing that year is not held")
         return Answer(text, True, cites, query.text)
 
-    def candidates(self, query: Query, passages: Sequence[Passage]) -> list[Candidate]:
+    def candidates(self, query: Query, passages: Sequence[Passage], min_cover: float | None = None) -> list[Candidate]:
         """Every sentence that passes the guards, with the span it would quote."""
+        min_cover = self.min_cover if min_cover is None else min_cover
         out = []
         metric = bool(query.metrics)
         number_wanted = wants_number(query)
@@ -249,7 +259,7 @@ class ExtractiveAnswerer:
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about
-                if cover < self.min_cover:
+                if cover < min_cover:
                     continue
                 if query.intent == "glossary" and p.kind != "glossary" and not _defines(sent, query):
                     continue  # a sentence that only mentions the term does not say what it means
@@ -259,7 +269,7 @@ class ExtractiveAnswerer:
                     line_end = len(p.text) if line_end < 0 else line_end
                     qe = line_end if line_end - s <= _ENTRY_MAX else e  # an entry's definition runs to its line's end
                 if query.intent == "open" and e - s < _SHORT_SENTENCE and i + 1 < len(sentences) \
-                        and covered(p.text[slice(*sentences[i + 1])], query) >= self.min_cover:
+                        and covered(p.text[slice(*sentences[i + 1])], query) >= min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
                 if number_wanted and (metric or unit) and not NUMBER.search(quote):
@@ -285,7 +295,23 @@ class ExtractiveAnswerer:
             sc = score(query, c)
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
-        return best
+        return best or self._said_otherwise(query, passages)
+
+    def _said_otherwise(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """No sentence names the question's words ("存在银行里的钱" for 储蓄存款): the sentence of the best-retrieved
+        passages closest in meaning, if it passes every other guard and is close enough."""
+        if self.similarity is None or query.intent in ("meta", "glossary") or not query.terms or query.metrics:
+            return None  # a metric the vocabulary knows is named as such wherever a report states it
+        figure = wants_number(query)
+        found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
+                 if c.cover > 0 and c.passage.kind != "header" and (not figure or NUMBER.search(c.quoted))]
+        if not found:
+            return None
+        sims = self.similarity(query.text, [c.sentence for c in found])
+        best = max(range(len(found)), key=lambda i: sims[i])
+        if sims[best] < self.min_similarity:
+            return None
+        return _Pick(score(query, found[best]), found[best])
 
     def more(self, query: Query, passages: Sequence[Passage], first: _Pick, n: int = 2) -> list[_Pick]:
         """Further sentences for a question outside the metrics: the next best that also state it (not the same one)."""
@@ -448,6 +474,11 @@ def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
     j = best_i
     while j < len(clauses) - 1 and not NUMBER.search(text[clauses[best_i][0]:clauses[j][1]]) and j - best_i < 3:
         j += 1
+    asks = len(re.findall(r"多少|几", query.text))
+    level = _ASKS_LEVEL.search(query.text) and not any(g.kind == "growth" for g in query.terms)
+    while j < len(clauses) - 1 and NUMBER.search(nxt := text[slice(*clauses[j + 1])]) and (
+            (level and _LEVEL_CLAUSE.match(nxt)) or (asks > 1 and covered(nxt, query) > 0)) and j - best_i < 3:
+        j += 1  # "净增1.8个百分点，达到11.2%" for 达到多少; "征迁13个村…，征收土地6.55万亩" for two figures asked
     qs, qe = clauses[best_i][0], clauses[j][1]
     # Keep the clause's subject: if the clause starts mid-list, back up one clause.
     if best_i > 0 and qe - qs < 20:

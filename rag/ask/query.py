@@ -14,7 +14,10 @@ from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
 
-_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?!代)")
+# A year: "2022年", "22年"; not a length of time ("延长30年", "近20年来", "30年以上").
+_DURATION_BEFORE = ("延长", "长达", "连续", "历时", "持续", "经过", "近", "满", "超过", "未来", "过去", "再", "用了", "用")
+_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _DURATION_BEFORE)
+                   + r"\d{2})\s*年(?!代|来(?![了过])|间|以上|之久|时间)")
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
@@ -375,7 +378,8 @@ def _compound(text: str, word: str) -> bool:
         return True  # 总投资, 总产量: the total of some projects, not the metric
     if before == ["的"]:  # "肉和奶的产量": the measure of something named before 的 (places and years are already gone)
         before = [text[s:e] for s, e in spans if e == i - 1]
-        return bool(before) and CJK_RE.match(before[0]) is not None and not vocabulary().filler.fullmatch(before[0])
+        return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
+            and not vocabulary().filler.fullmatch(before[0])  # not a verb's object (地里打的粮食)
     return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
         and not vocabulary().filler.fullmatch(before[0])
 

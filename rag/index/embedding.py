@@ -116,7 +116,8 @@ class SentenceTransformerEmbedder:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if len(texts) == 1 and texts[0] in self._cache:
             return self._cache[texts[0]][None, :]
-        fast = self._fast() if len(texts) <= 2 else None
+        # questions, and the few sentences an answer compares with one, go through the ONNX export when it is there
+        fast = self._fast() if len(texts) <= 2 or (self._model is None and len(texts) <= _FEW) else None
         if fast is not None:
             out = fast.encode(texts)
         else:
@@ -133,6 +134,9 @@ class SentenceTransformerEmbedder:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[texts[0]] = out[0]
         return out
+
+
+_FEW = 96  # texts embedded at question time at most (an answer's fallback compares a question with its sentences)
 
 
 @contextmanager
