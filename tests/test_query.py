@@ -459,3 +459,11 @@ def test_followup_that_names_only_another_report():
     reports = [*REPORTS, ReportInfo("ls22", "涞水县", ("涞水县", "涞水"), 2022, 2022, 2021)]
     text = resolve_followup("涞水那份呢", ["义马22年报告说去年城镇新增就业多少人"], reports)
     assert text.startswith("涞水县") and "城镇新增就业" in text
+
+
+def test_when_an_event_is_due_and_which_items():
+    """'啥时候实现制度全覆盖' asks when something is due, told in the plan or the review: no result only; 哪几项 is no topic."""
+    from rag.ask.query import term_groups
+
+    assert understand("义马23年报告说养老保险啥时候实现制度全覆盖", REPORTS).intent == "any"
+    assert not any("哪" in w for g in term_groups("降低的是哪几项社会保险费率") for w in g.words)

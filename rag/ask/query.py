@@ -435,8 +435,11 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text):
         return "glossary", ""
     when = cue["meta_date"].search(text)
-    if when and not cue["figure_or_target"].search(text) and not _about_event(text[when.end():]):
-        return "meta", "date"
+    if when and not cue["figure_or_target"].search(text):
+        if not _about_event(text[when.end():]):
+            return "meta", "date"
+        if not cue["result"].search(text) and not cue["target"].search(text):
+            return "any", ""  # "啥时候实现制度全覆盖": when an event is (or was) due, told wherever the report says it
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     who = cue["meta_speaker"].search(text)
     if who and cue["meta_speaker_confirm"].search(text) and not metric and not _about_event(text[who.end():]):
