@@ -438,8 +438,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if when and not cue["figure_or_target"].search(text):
         if not _about_event(text[when.end():]):
             return "meta", "date"
-        if not cue["result"].search(text) and not cue["target"].search(text):
-            return "any", ""  # "啥时候实现制度全覆盖": when an event is (or was) due, told wherever the report says it
+        if not years and not cue["result"].search(text) and not cue["target"].search(text):
+            return "any", ""  # "12年报告说…啥时候实现制度全覆盖": when an event is due, told wherever the report says it
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     who = cue["meta_speaker"].search(text)
     if who and cue["meta_speaker_confirm"].search(text) and not metric and not _about_event(text[who.end():]):
