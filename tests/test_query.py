@@ -467,3 +467,12 @@ def test_when_an_event_is_due_and_which_items():
 
     assert understand("义马23年报告说养老保险啥时候实现制度全覆盖", REPORTS).intent == "any"
     assert not any("哪" in w for g in term_groups("降低的是哪几项社会保险费率") for w in g.words)
+
+
+def test_everyday_words_for_report_wording():
+    """要保持 asks a target; 卖掉 finds 销售, 新房 商品房, 厂子 企业, 砍掉 淘汰; 比前一年 is the base of a growth, no topic."""
+    from rag.ask.query import term_groups
+
+    assert understand("十三五期间经济年均增速要保持在多少", REPORTS).intent == "target"
+    words = {w for g in term_groups("卖掉的新房面积比前一年涨了多少 厂子 砍掉") for w in g.words}
+    assert {"销售", "商品房", "企业", "淘汰"} <= words and not any("前一年" in w for w in words)
