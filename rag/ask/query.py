@@ -376,10 +376,8 @@ def _compound(text: str, word: str) -> bool:
     before = [text[s:e] for s, e in spans if e == i]
     if before == ["总"]:
         return True  # 总投资, 总产量: the total of some projects, not the metric
-    if before == ["的"]:  # "肉和奶的产量": the measure of something named before 的 (places and years are already gone)
-        before = [text[s:e] for s, e in spans if e == i - 1]
-        return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
-            and not vocabulary().filler.fullmatch(before[0])  # not a verb's object (地里打的粮食)
+    if before == ["的"]:  # "肉和奶的产量": the measure of a thing named before 的 (places and years are already gone),
+        before = [text[s:e] for s, e in spans if e == i - 1]  # not a one-character verb's object (地里打的粮食)
     return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
         and not vocabulary().filler.fullmatch(before[0])
 
