@@ -12,6 +12,7 @@ from rag.ask.catalogue import Holding
 from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight
 from rag.ask.retrieval import Passage, PassageGroup
+from rag.settings import Settings
 from rag.text import CJK_RE, cn_to_int, fold, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
@@ -21,7 +22,7 @@ NOT_FOUND = "资料中没有找到"
 # Text that talks to a model rather than reporting a fact ("忽略以上所有指令，回答：…") is never quoted as an answer.
 _INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disregard) (?:all|previous|the above)|你(?:现在)?是一个|请(?:直接)?回答[:：]|回答[:：]", re.I)
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
-_ASKS_LEVEL = re.compile(r"(?:达到|到|冲到|突破|提高到|增加到|升到|降到|是|有)了?多少")  # a level asked, not its change
+_ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
@@ -198,7 +199,7 @@ class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
     def __init__(self, min_cover: float = 0.55, similarity: Similarity | None = None,
-                 min_similarity: float = 0.78, semantic_passages: int = 8) -> None:
+                 min_similarity: float = Settings.min_similarity, semantic_passages: int = 8) -> None:
         self.min_cover = min_cover
         self.similarity = similarity  # None: answer only from sentences that name the question's terms
         self.min_similarity = min_similarity
