@@ -32,7 +32,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class TermGroup:
-    """A key term of a question: its synonyms and what kind of term it is ('metric', 'growth' or 'word')."""
+    """A key term of a question: its synonyms and what kind of term it is ('metric', 'growth', 'amount' or 'word')."""
 
     words: tuple[str, ...]
     kind: str = "word"
@@ -51,6 +51,7 @@ class Vocabulary:
 
     metrics: tuple[Metric, ...]
     growth: tuple[str, ...]
+    amount: tuple[str, ...]  # 总数, 规模, 程度: name the amount, not what it is of
     national: tuple[str, ...]
     national_region: str
     national_level: str
@@ -101,6 +102,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
     cues = {k: re.compile(v) for k, v in data["cues"].items() if not k.endswith("why")}
     return Vocabulary(
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
+        amount=tuple(data["amount"]["words"]),
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
         filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
         topic_after_place=tuple(scope["topic_after_place"]),

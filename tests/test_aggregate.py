@@ -99,3 +99,13 @@ def test_every_target_of_one_report_in_its_order():
     ans = answer_aggregate(a, select_rows(rows, a), REPORTS, {}, "北京2026年主要预期目标有哪些")
     assert [c.doc_id for c in ans.citations] == ["bj", "bj"]
     assert ans.text.index("GDP：增长5%左右") < ans.text.index("居民消费价格：涨幅2%左右") and "5.2%" not in ans.text
+
+
+def test_these_years_of_one_report_are_read_in_its_words():
+    """'这几年' about a place with one report held asks what that report says of the years, not a table of one row;
+    with several of its reports held it is still a table."""
+    from rag.ask.aggregate import plan_aggregate
+    from rag.ask.query import understand
+
+    assert plan_aggregate(understand("江苏粮食这几年总产量多少", REPORTS), REPORTS) is None
+    assert plan_aggregate(understand("北京这几年GDP增长目标", REPORTS), REPORTS) is not None

@@ -161,3 +161,10 @@ def test_a_level_asked_quotes_the_clause_that_gives_it():
            "征收土地6.55万亩，为项目落地腾出了空间。")
     res = answer("运城2022年征迁搞了多少个村 征了多少地", passage(two, "一、2022年工作回顾"))
     assert res.answered and "13个整体征迁村" in res.text and "6.55万亩" in res.text
+
+
+def test_a_five_year_period_named_by_the_heading_of_its_part():
+    """'十四五末公园总数' is answered in the part headed by 十四五, though the sentence does not repeat the period's name."""
+    q = "运城2023年报告说十四五末公园总数多少个"
+    assert answer(q, passage("公园总数达到1200个以上。", "三、“十四五”时期主要目标任务", part="plan")).answered
+    assert not answer(q, passage("公园总数达到1200个以上。", "三、2023年工作安排", part="plan")).answered

@@ -477,3 +477,14 @@ def test_everyday_words_for_report_wording():
     words = {w for g in term_groups("卖掉的新房面积比前一年涨了多少 厂子 砍掉") for w in g.words}
     assert {"销售", "商品房", "企业", "淘汰"} <= words and not any("前一年" in w for w in words)
     assert [g.head for g in term_groups("种蘑菇这块")] == [g.head for g in term_groups("种蘑菇")]
+
+
+def test_how_big_a_yes_or_no_and_the_amount_itself_ask_nothing_of_their_own():
+    """多大/多高 are question words; 稳不稳 / 有没有 ask yes or no; 总数 / 规模 weigh little beside what they measure."""
+    from rag.ask.query import term_groups, term_weight
+
+    assert [g.head for g in term_groups("发电装机多大了")] == ["发电", "装机"]
+    assert [g.head for g in term_groups("粮食这几年稳不稳 有没有增长")][0] == "粮食产量"
+    assert not any("稳" in w or "没" in w for g in term_groups("粮食这几年稳不稳 有没有增长") for w in g.words)
+    groups = {g.head: g for g in term_groups("经营主体总数多少")}
+    assert term_weight(groups["总数"]) < term_weight(groups["经营"])

@@ -75,7 +75,7 @@ def plan_aggregate(query: Query, reports: Sequence[ReportInfo]) -> AggregateAsk 
     many_regions = len(query.region_docs) > 1
     many_years = len(query.years) > 1
     cue = _RANK.search(text) or _COUNT.search(text) or _LIST.search(text) or _THRESHOLD.search(text)
-    per_year = bool(_PER_YEAR.search(text)) and len(query.region_docs) == 1
+    per_year = bool(_PER_YEAR.search(text)) and len(query.region_docs) == 1 and len(query.doc_ids or []) > 1  # one report: its own words
     if not (many_regions or many_years or per_year or (cue and len(query.region_docs) != 1)):
         return None
     few = len(query.region_docs) in (2, 3) or (len(query.region_docs) <= 1 and len(query.years) in (2, 3) and not per_year)

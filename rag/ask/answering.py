@@ -24,6 +24,7 @@ _INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disr
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
+_PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
@@ -252,11 +253,12 @@ class ExtractiveAnswerer:
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
             sentences = split_sentences(p.text)
+            periods = "".join(f"\n{m}" for m in _PERIOD.findall(p.section))  # its part's heading says which five years
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent) or not _year_fits(query, p, sent):
                     continue
-                cover = covered(sent, query)
+                cover = covered(sent + periods, query)
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about

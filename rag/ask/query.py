@@ -301,7 +301,7 @@ def term_groups(text: str) -> list[TermGroup]:
     rest = _counted(rest)
     for tok in _content_words(_blank(rest, voc.filler_words)):
         if tok not in taken:
-            groups.append(TermGroup((tok,)))
+            groups.append(TermGroup((tok,), "amount" if tok in voc.amount else "word"))
             taken.add(tok)
     return groups
 
@@ -673,8 +673,8 @@ def _overlaps(text: str, word: str, start: int, end: int) -> bool:
 
 
 def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> float:
-    """How much a term matters: a named metric most, a growth word least, other words by rarity (or length)."""
-    if group.kind == "growth":
+    """How much a term matters: a named metric most, a growth or amount word least, other words by rarity (or length)."""
+    if group.kind in ("growth", "amount"):
         return 0.5
     if group.kind == "metric":
         return 6.0
