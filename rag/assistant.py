@@ -233,10 +233,12 @@ class Assistant:
                 if scope is not None:
                     ask.doc_ids = [d for d in (ask.doc_ids if ask.doc_ids is not None else scope) if d in set(scope)]
                 rows = select_rows(self._rows, ask)
-                if ask.mode != "target_vs_result" or not lacks_a_side(rows, ask, self.catalogue.reports):
+                few = 0 < len(query.region_docs) <= 3  # the places named can be read one by one
+                if not (few and not rows) and (ask.mode != "target_vs_result" or not lacks_a_side(rows, ask, self.catalogue.reports)):
                     texts = {d: self.index.documents[d].text for d in {r["doc_id"] for r in rows}}
                     return Trace(query, [], answer_aggregate(ask, rows, self.catalogue.reports, texts, query.text))
-                # The table lacks the target or the result: the passages may still state it in words it does not read.
+                # The table lacks the target or the result, or every place named: the passages may still state it in
+                # words it does not read.
             groups = Retriever(self.index).retrieve(query, scope)
             ans = self.answerer.answer(query, groups)
             return Trace(query, groups, ans if ans.answered else self._with_holdings(ans, query))

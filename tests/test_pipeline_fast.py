@@ -72,3 +72,16 @@ def test_each_rankers_best_passes_fusion(bot: Assistant) -> None:
     hits = {h.chunk_id for h in Retriever(bot.index).search(q)}
     lexical = [cid for cid, _ in bot.index.lexical.search(q.search_text, 2, None)]
     assert set(lexical) <= hits
+
+
+def test_places_the_table_has_no_row_for_are_read_one_by_one(tmp_path: Path) -> None:
+    """'谁多 各多少' about two places whose figure the indicators table did not read: each report's passage answers."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    said = "过去一年，就业形势稳定，全年城镇新增就业3625人，下岗再就业1235人。\n二、2023年工作安排"
+    for name, city in (("a_2023", "沧州市"), ("b_2023", "廊坊市")):
+        (folder / f"{name}.txt").write_text(REPORT.replace("北川市", city).replace("二、2023年工作安排", said), encoding="utf-8")
+    bot = Assistant(index_dir=tmp_path / "index", embedder=HashEmbedder(), store=MemoryStore(), docs=MemoryDocumentStore())
+    bot.ingest([folder])
+    res = bot.answer("2022年城镇新增就业 沧州和廊坊谁多 各多少人")
+    assert res.answered and {c.doc_id for c in res.citations} == {"a_2023", "b_2023"} and "3625人" in res.text

@@ -488,3 +488,26 @@ def test_how_big_a_yes_or_no_and_the_amount_itself_ask_nothing_of_their_own():
     assert not any("稳" in w or "没" in w for g in term_groups("粮食这几年稳不稳 有没有增长") for w in g.words)
     groups = {g.head: g for g in term_groups("经营主体总数多少")}
     assert term_weight(groups["总数"]) < term_weight(groups["经营"])
+
+
+def test_a_things_time_a_programme_of_the_state_and_which_ones():
+    """'审批时间' is the time of approvals, not the report's date; '福建…入选国家…试点' asks about 福建, while '国家18年和
+    河北21年' still names two reports; '哪几个城市入选' asks which, told wherever the report says it; 要超过多少 asks a target."""
+    reports = [*REPORTS, ReportInfo("nat18", "全国", ("全国", "国家", "国务院", "中国"), 2018, 2018, 2017, "国家")]
+    q = understand("义马2023年报告对工程建设项目审批时间提出了什么要求", reports)
+    assert q.intent != "meta"
+    assert understand("义马2023年报告是什么时间作的", reports).intent == "meta"
+    assert understand("辽宁哪几个城市入选了国家数据产业集聚区建设试点", reports).regions == ["辽宁省"]
+    assert understand("辽宁哪几个城市入选了国家数据产业集聚区建设试点", reports).intent == "open"
+    assert understand("国家18年和辽宁22年的城镇调查失业率目标", reports).regions == ["全国", "辽宁省"]
+    assert understand("义马2023年经济总量要超过多少", reports).intent == "target"
+
+
+def test_everyday_words_for_days_jobs_and_towns():
+    """连着 finds 连续, 有工作 就业, 城里 城镇, 多出 新增; 换成 is no topic; 多少天 asks a figure in days."""
+    from rag.ask.features import unit_asked
+    from rag.ask.query import term_groups
+
+    words = {w for g in term_groups("城里连着几年新多出多少人有工作 换成") for w in g.words}
+    assert {"连续", "就业", "城镇", "新增"} <= words and "换成" not in words
+    assert unit_asked(understand("义马2022年空气好的日子有多少天", REPORTS)) == "天"

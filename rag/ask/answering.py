@@ -25,6 +25,7 @@ _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
+_HOW_MANY = re.compile(r"多少|(?<![哪第])几(?!个)")  # a figure asked; 哪几项 / 第几届 ask which
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
@@ -113,11 +114,17 @@ def _match_quality(group: TermGroup, low: str) -> float:
             best = max(best, 0.8 * share)
     if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 \
             and (tail := _compound_tail(group.head)) and tail in low:
-        best = 0.6  # a four-character compound by its second word (植树造林 → 造林面积): the thing done, said shorter
+        best = 0.5  # a four-character compound by its second word (植树造林 → 造林面积): the thing done, said shorter
     if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
             and group.head[1] in low:
         best = 0.3  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
     return best
+
+
+def _names_a_topic(text: str, query: Query) -> bool:
+    """True when the text names one of the question's topic words, not only a growth or amount word (增长, 总数)."""
+    low = text.lower()
+    return any(_match_quality(g, low) > 0 for g in query.terms if g.kind not in ("growth", "amount"))
 
 
 def _compact_share(pairs: Sequence[str], low: str, span: int) -> float:
@@ -152,6 +159,13 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
         if named and not any(NUMBER.search(clauses[j]) for i in named for j in (i, i + 1, i + 2) if j < len(clauses)):
             return False
     return True
+
+
+@lru_cache(maxsize=1)
+def _said_figure() -> re.Pattern[str]:
+    """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列."""
+    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
+    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|一半|减半|翻番")
 
 
 def _in_unit(quote: str, unit: str) -> bool:
@@ -249,6 +263,7 @@ class ExtractiveAnswerer:
         number_wanted = wants_number(query)
         unit = unit_asked(query)
         percent = bool(vocabulary().cues["asks_percent"].search(query.text))
+        figure = query.intent != "glossary" and bool(_HOW_MANY.search(query.text))
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -277,6 +292,8 @@ class ExtractiveAnswerer:
                 quote = p.text[qs:qe]
                 if number_wanted and (metric or unit) and not NUMBER.search(quote):
                     continue  # "多少辆" is not answered by a sentence with no figure
+                if figure and not (NUMBER.search(quote) or _said_figure().search(quote)):
+                    continue  # "增长多少" is not answered by "扎实推进"; "减少一半", "翻一番" still say how much
                 if number_wanted and metric and not _figure_by_metric(quote, query):
                     continue  # the figures there are of other things
                 if unit and not _in_unit(quote, unit):
@@ -307,7 +324,7 @@ class ExtractiveAnswerer:
             return None  # a metric the vocabulary knows is named as such wherever a report states it
         figure = wants_number(query)
         found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
-                 if c.cover > 0 and c.passage.kind != "header" and (not figure or NUMBER.search(c.quoted))]
+                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or NUMBER.search(c.quoted))]
         if not found:
             return None
         sims = self.similarity(query.text, [c.sentence for c in found])

@@ -32,9 +32,10 @@ STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
 _VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
 _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
-_MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总额|总值|总量|规模|金额|经费|补贴|奖补|债|贷款|融资|营收|利润|税|元")
+_MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总额|总值|金额|经费|补贴|奖补|债|贷款|融资|营收|利润|税|元")
 _WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
+_PRESENT = re.compile(r"现在|目前|如今|当前")
 _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
 
 
@@ -215,6 +216,8 @@ def f_multi_year(q: Query, c: Candidate) -> float:
     several years, -1 when only one of them does."""
     if c.passage.kind == "glossary":
         return 0.0  # a definition's history ("2003年启动…2011年…") is not a figure for several years
+    if not q.value_years and _PRESENT.search(q.text) and not _MULTI_YEAR.search(q.text):
+        return 0.0  # "现在算力规模多大": the level a review of five years ends on is today's
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
     many = bool(_MULTI_YEAR.search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2

@@ -32,6 +32,7 @@ _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
 # A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
 _NATIONAL_COMPOUND = re.compile(r"^(?:级|式|特色|队|标准)")
+_ATTRIBUTE_NATIONAL = ("国家", "中国", "我国", "中央")  # with another place named, these before a noun describe it (国家试点, 中央财政)
 
 
 @dataclass
@@ -107,6 +108,12 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
             named.append((m.start(), m.end(), region))
     for region in _enclosing(text, named):
         found.pop(region, None)  # "保定满城", "河北保定": the place named, not the one around it
+    national_region = vocabulary().national_region
+    if national_region in found and len(found) > 1 and all(
+            text[s:e] in _ATTRIBUTE_NATIONAL and re.match(r"[\u4e00-\u9fff](?<![和与及跟同的])", text[e:e + 1])
+            for s, e, r in named if r == national_region):
+        found.pop(national_region)  # "福建…入选国家数据产业集聚区": 国家 describes a programme; the place asked is 福建
+        spans = [(s, e) for s, e, r in named if r != national_region]
     first = {region: min(s for s, _, r in named if r == region) for region in found}
     found = {region: [r.doc_id for r in reports if r.region == region] for region in sorted(found, key=first.__getitem__)}
     return found, spans  # in the order the question names them (answers list them so)
@@ -434,7 +441,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "glossary", ""
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
-        if not _about_event(text[when.end():]):
+        owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
+        if not _about_event(text[when.end():]) and not (owner and _about_event(owner.group())):  # 审批时间: another thing's
             return "meta", "date"
         if not years and not cue["result"].search(text) and not cue["target"].search(text):
             return "any", ""  # "12年报告说…啥时候实现制度全覆盖": when an event is due, told wherever the report says it
