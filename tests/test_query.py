@@ -511,3 +511,19 @@ def test_everyday_words_for_days_jobs_and_towns():
     words = {w for g in term_groups("城里连着几年新多出多少人有工作 换成") for w in g.words}
     assert {"连续", "就业", "城镇", "新增"} <= words and "换成" not in words
     assert unit_asked(understand("义马2022年空气好的日子有多少天", REPORTS)) == "天"
+
+
+def test_followup_keeps_the_year_read_inside_a_named_report_and_the_ask():
+    """'12年报告 2011年…建成多少套' then '新开工的呢' asks 2011 in the 2012 report, and asks 多少 again."""
+    text = resolve_followup("新开工的呢", ["12年报告 2011年城镇保障性住房基本建成多少套"], REPORTS)
+    assert text.startswith("12年报告里2011年") and text.endswith("多少")
+
+
+def test_a_unit_before_a_word_and_a_headcount_in_wan():
+    """'多少天空气好' asks days (天|空气), '多少项目' asks no unit 项; '8.32亿，' gives a headcount."""
+    from rag.ask.answering import _in_unit
+    from rag.ask.features import unit_asked
+
+    assert unit_asked(understand("义马2022年有多少天空气算好的", REPORTS)) == "天"
+    assert unit_asked(understand("义马2022年要建多少项目", REPORTS)) is None
+    assert _in_unit("新农合参保人数达到8.32亿，参合率超过96%", "人") and not _in_unit("投资8.32亿元", "人")

@@ -78,9 +78,16 @@ def unit_asked(q: Query) -> str | None:
     """The unit a question names after 多少 ('多少套'), if any."""
     voc = vocabulary()
     m = re.search("多少(" + "|".join(sorted(voc.units_asked, key=len, reverse=True)) + ")", q.text)
-    if m and q.text[m.start(1):m.start(1) + 2] in measure_words():
-        return None  # "多少项目" asks no unit 项
+    if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
+        return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None
+
+
+def _word_after(text: str, at: int) -> bool:
+    """True when the two characters from `at` are a dictionary word."""
+    from rag.index.lexical import dictionary_words
+
+    return len(text[at:at + 2]) == 2 and dictionary_words().get(text[at:at + 2], 0) > 0
 
 
 def _target_like(q: Query) -> bool:

@@ -770,7 +770,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
-        return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}"
+        tail = "" if intent_word or cue["figure_or_target"].search(body) or cue["result"].search(text) else _ask_tail(prev, reports)
+        return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}{tail}"
     return text
 
 
@@ -807,7 +808,9 @@ def _years_said(prev: str, text: str, cur_years: list[int]) -> str:
         return "".join(f"{y}年" for y in cur_years)
     report = _REPORT_YEAR.search(prev)
     if report and not _RELATIVE_YEAR.search(text):
-        return f"{report.group(1)}年报告里{''.join(_RELATIVE_YEAR.findall(prev)[:1])}"
+        own = int(report.group(1)) + (2000 if len(report.group(1)) == 2 else 0)
+        asked = "".join(f"{y}年" for y in years_in(prev) if y != own)  # "12年报告 2011年…": the year read inside it
+        return f"{report.group(1)}年报告里{''.join(_RELATIVE_YEAR.findall(prev)[:1])}{asked}"
     return "".join(f"{y}年" for y in years_in(prev))
 
 
