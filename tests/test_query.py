@@ -527,3 +527,18 @@ def test_a_unit_before_a_word_and_a_headcount_in_wan():
     assert unit_asked(understand("义马2022年有多少天空气算好的", REPORTS)) == "天"
     assert unit_asked(understand("义马2022年要建多少项目", REPORTS)) is None
     assert _in_unit("新农合参保人数达到8.32亿，参合率超过96%", "人") and not _in_unit("投资8.32亿元", "人")
+
+
+def test_everyday_words_for_standing_concepts():
+    """东西涨价 is consumer prices, 公司和个体户 市场主体, 升成规上 小升规; 大大小小/加起来/想让 ask nothing;
+    万元GDP综合能耗 is energy intensity; 打算…最后 and 争取…实际 ask a target and its outcome; 多少人次 asks 人次."""
+    from rag.ask.features import unit_asked
+    from rag.ask.query import term_groups
+
+    assert [g.head for g in term_groups("东西涨价的幅度")][0] == "居民消费价格"
+    assert [g.head for g in term_groups("大大小小的公司和个体户加起来有多少户")] == ["市场主体", "企业"]
+    assert "小升规" in {w for g in term_groups("想让多少家小企业升成规上企业") for w in g.words}
+    assert [g.head for g in term_groups("万元GDP综合能耗要降多少")] == ["单位地区生产总值能耗"]
+    assert understand("义马2022年打算让多少人新就业 最后实际新增了多少", REPORTS).intent == "target_vs_result"
+    assert understand("义马2022年争取列入技改项目几个 实际列入了几个", REPORTS).intent == "target_vs_result"
+    assert unit_asked(understand("义马2022年接待了多少人次游客", REPORTS)) == "人次"
