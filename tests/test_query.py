@@ -542,3 +542,10 @@ def test_everyday_words_for_standing_concepts():
     assert understand("义马2022年打算让多少人新就业 最后实际新增了多少", REPORTS).intent == "target_vs_result"
     assert understand("义马2022年争取列入技改项目几个 实际列入了几个", REPORTS).intent == "target_vs_result"
     assert unit_asked(understand("义马2022年接待了多少人次游客", REPORTS)) == "人次"
+
+
+def test_what_a_plan_sets_asked_with_yao():
+    """'十四五末…要受多少年教育' asks the plan's goal, read in the report of its first year."""
+    reports = [*REPORTS, ReportInfo("hb21", "河北省", ("河北省", "河北", "冀"), 2021, 2021, 2020)]
+    q = understand("河北十四五末 干活年纪的人平均要受多少年教育", reports)
+    assert q.doc_ids == ["hb21"] and q.intent == "target" and not q.problem

@@ -25,6 +25,7 @@ _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
+_PLAN_ASK = re.compile(r"要[\u4e00-\u9fff]{0,4}(?:多少|几)")  # "十四五末…要受多少年教育": what the plan sets
 _PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
 _PERIOD_SAID = re.compile(r"五年来|过去五年|这五年|[“\"]?十[一二三四五六]五[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
@@ -499,7 +500,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
     # the report of its first year; any year of the plan is the goal's year
     named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}  # "16年报告"
-    goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text)) \
+    goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text) or _PLAN_ASK.search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
     plans = sorted({span for name, span in FIVE_YEAR_PLANS.items() if name in text})
     if goal and plan:  # "十三五时期…目标 16年报告": the report named is the scope, else the plan's first year's
