@@ -203,3 +203,12 @@ def test_today_is_where_a_review_of_five_years_ends():
         q = understand(question, REPORTS)
         c = Candidate(p, 0, (start, len(text)), (start, len(text)), covered(text[start:], q))
         assert f_multi_year(q, c) == expected
+
+
+def test_five_years_said_around_the_sentence():
+    """'这五年高速公路从多少公里修到多少公里': the passage is about the five years, the sentence gives the figures."""
+    p = passage("过去五年，交通建设成效显著。高速公路里程从9.6万公里增加到13.6万公里。", "一、过去五年工作回顾", part="review")
+    res = answer("运城2023年报告 这五年高速公路从多少公里修到多少公里", p)
+    assert res.answered and "13.6万公里" in res.text
+    assert not answer("运城2023年报告 这五年高速公路从多少公里修到多少公里",
+                      passage("交通建设成效显著。", "一、过去五年工作回顾", part="review")).answered

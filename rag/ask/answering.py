@@ -269,11 +269,14 @@ class ExtractiveAnswerer:
                 continue  # a target answered from last year's results is the worst kind of wrong
             sentences = split_sentences(p.text)
             periods = "".join(f"\n{m}" for m in _PERIOD.findall(p.section))  # its part's heading says which five years
+            periods += "\n五年" if "五年" in p.section or "五年" in p.text else ""  # "这五年…": the passage is about them
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent) or not _year_fits(query, p, sent):
                     continue
-                cover = covered(sent + periods, query)
+                cover = covered(sent, query)
+                if cover and periods:  # the period is said around it; the sentence must still name something asked
+                    cover = covered(sent + periods, query)
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about
