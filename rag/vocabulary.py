@@ -57,6 +57,7 @@ class Vocabulary:
     national_level: str
     filler_words: tuple[str, ...]
     not_places: tuple[str, ...]
+    attribute_national: tuple[str, ...]  # 国家 in 国家试点, with another place named
     topic_after_place: tuple[str, ...]
     yardstick: re.Pattern[str]  # 全国 as what a place is measured against (全国典型, 居全国前列)
     abbreviations: dict[str, str]
@@ -104,7 +105,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
         amount=tuple(data["amount"]["words"]),
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
-        filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]),
+        filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]), attribute_national=tuple(scope["attribute_national"]),
         topic_after_place=tuple(scope["topic_after_place"]),
         yardstick=re.compile("(?:{})全国|全国(?:{})".format("|".join(scope["yardstick_before"]), "|".join(scope["yardstick_after"]))),
         abbreviations={k: v for k, v in data["abbreviations"].items() if k != "why"},

@@ -25,7 +25,6 @@ _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
-_HOW_MANY = re.compile(r"多少|(?<![哪第])几(?!个)")  # a figure asked; 哪几项 / 第几届 ask which
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
@@ -114,7 +113,7 @@ def _match_quality(group: TermGroup, low: str) -> float:
             best = max(best, 0.8 * share)
     if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 \
             and (tail := _compound_tail(group.head)) and tail in low:
-        best = 0.5  # a four-character compound by its second word (植树造林 → 造林面积): the thing done, said shorter
+        best = 0.5  # a four-character compound by its second word (植树造林 → 造林面积), too weak alone (学龄人口 ≠ 常住人口)
     if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
             and group.head[1] in low:
         best = 0.3  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
@@ -263,7 +262,7 @@ class ExtractiveAnswerer:
         number_wanted = wants_number(query)
         unit = unit_asked(query)
         percent = bool(vocabulary().cues["asks_percent"].search(query.text))
-        figure = query.intent != "glossary" and bool(_HOW_MANY.search(query.text))
+        figure = query.intent != "glossary" and bool(vocabulary().cues["how_many"].search(query.text))
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong

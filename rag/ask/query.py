@@ -33,7 +33,6 @@ _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
 # A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
 _NATIONAL_COMPOUND = re.compile(r"^(?:级|式|特色|队|标准)")
-_ATTRIBUTE_NATIONAL = ("国家", "中国", "我国", "中央")  # with another place named, these before a noun describe it (国家试点, 中央财政)
 
 
 @dataclass
@@ -111,7 +110,7 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
         found.pop(region, None)  # "保定满城", "河北保定": the place named, not the one around it
     national_region = vocabulary().national_region
     if national_region in found and len(found) > 1 and all(
-            text[s:e] in _ATTRIBUTE_NATIONAL and re.match(r"[\u4e00-\u9fff](?<![和与及跟同的])", text[e:e + 1])
+            text[s:e] in vocabulary().attribute_national and re.match(r"[\u4e00-\u9fff](?<![和与及跟同的])", text[e:e + 1])
             for s, e, r in named if r == national_region):
         found.pop(national_region)  # "福建…入选国家数据产业集聚区": 国家 describes a programme; the place asked is 福建
         spans = [(s, e) for s, e, r in named if r != national_region]
