@@ -144,7 +144,7 @@ def _write_ledger(path: Path, table: dict[str, float], led: dict[str, dict[str, 
              "candidate is right. Features that decide only one or two questions are candidates for removal.", "",
              "| feature | weight | what it measures | helps | hurts |", "|---|---|---|---|---|"]
     for name in NAMES:
-        doc = (FEATURES[name].__doc__ or "").strip().rstrip(".")
+        doc = " ".join((FEATURES[name].__doc__ or "").split()).rstrip(".")  # one table row, however the docstring wraps
         h, u = led[name]["helps"], led[name]["hurts"]
         lines.append(f"| `{name}` | {table[name]:+.3f} | {doc} | {len(h)}: {', '.join(h[:12])}{' …' if len(h) > 12 else ''} "
                      f"| {len(u)}: {', '.join(u[:12])}{' …' if len(u) > 12 else ''} |")
