@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
 from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
-from rag.ask.query import Query, names, term_weight
+from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
 from rag.text import CJK_RE, cn_to_int, fold, split_sentences
@@ -163,8 +163,7 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
     """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列."""
-    units = "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
-    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|一半|减半|翻番")
+    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units_alternation()})|一半|减半|翻番")
 
 
 def _in_unit(quote: str, unit: str) -> bool:

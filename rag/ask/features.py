@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.ask.query import Query, measure_words
+from rag.ask.query import Query, measure_words, units_alternation
 from rag.ask.retrieval import Passage
 from rag.text import NAMED_YEAR
 from rag.vocabulary import TermGroup, vocabulary
@@ -76,8 +76,7 @@ def wants_number(q: Query) -> bool:
 
 def unit_asked(q: Query) -> str | None:
     """The unit a question names after 多少 ('多少套'), if any."""
-    voc = vocabulary()
-    m = re.search("多少(" + "|".join(sorted(voc.units_asked, key=len, reverse=True)) + ")", q.text)
+    m = re.search(f"多少({units_alternation()})", q.text)
     if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
         return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None

@@ -74,14 +74,16 @@ class Query:
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年?\s*(?:到|至|-|－|—|~|～)\s*(20\d{2}|\d{2})\s*年")
 
 
+def full_year(digits: str) -> int:
+    """A year as typed, in full: '22' → 2022, '2022' → 2022."""
+    return int(digits) + (2000 if len(digits) == 2 else 0)
+
+
 def years_in(text: str) -> list[int]:
     """Years named in text: '22年' → 2022, '2022年' → 2022, '2020到2023年' → 2020…2023."""
-    out = []
-    for m in _YEAR.finditer(text):
-        y = int(m.group(1))
-        out.append(y + 2000 if y < 100 else y)
+    out = [full_year(m.group(1)) for m in _YEAR.finditer(text)]
     for m in _YEAR_RANGE.finditer(text):
-        a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
+        a, b = (full_year(g) for g in m.groups())
         if 0 < b - a <= 30:
             out += range(a, b + 1)
     return sorted(set(out))
@@ -330,16 +332,16 @@ def _joined_verb_object(text: str) -> str:
 @lru_cache(maxsize=1)
 def _split_count_re() -> re.Pattern[str]:
     """A one-character verb, 了 and/or a count, and a one-character object ("种了多少亩树", "脱了贫的")."""
-    return re.compile(rf"([\u4e00-\u9fff])(?:了?(?:多少|几)(?:{_units()})?|了)([\u4e00-\u9fff])(?=[^\u4e00-\u9fff]|[的吗呢没]|$)")
+    return re.compile(rf"([\u4e00-\u9fff])(?:了?(?:多少|几)(?:{units_alternation()})?|了)([\u4e00-\u9fff])(?=[^\u4e00-\u9fff]|[的吗呢没]|$)")
 
 
 @lru_cache(maxsize=1)
 def _counter_re() -> re.Pattern[str]:
     """多少/几 and the measure word after it ("多少座", "几个")."""
-    return re.compile(rf"(?:多少|几)(?:{_units()})")
+    return re.compile(rf"(?:多少|几)(?:{units_alternation()})")
 
 
-def _units() -> str:
+def units_alternation() -> str:
     """The units a question may name after 多少, as one alternation, longest first."""
     return "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
 
@@ -498,7 +500,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     cue = vocabulary().cues
     # "豫十五五粮食综合生产能力目标", "十四五末森林覆盖率要到多少", "十三五纲要提出到2020年…": the plan's own goal, set in
     # the report of its first year; any year of the plan is the goal's year
-    named_reports = {int(m.group(1)) + (2000 if len(m.group(1)) == 2 else 0) for m in _REPORT_YEAR.finditer(text)}  # "16年报告"
+    named_reports = {full_year(m.group(1)) for m in _REPORT_YEAR.finditer(text)}  # "16年报告"
     goal = plan is not None and set(years) - named_reports <= {plan[1]} and bool(cue["target"].search(text) or _PLAN_ASK.search(text)) \
         and not cue["target_vs_result"].search(text) and not cue["result"].search(text)
     plans = sorted({span for name, span in FIVE_YEAR_PLANS.items() if name in text})
@@ -513,7 +515,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         years = [plan[0]] if cue["target"].search(text) else [plan[1]]
     report_years = sorted(named_reports)
     for m in _YEAR_RANGE.finditer(text):  # "2020到2024年的报告": every year of the range names a report
-        a, b = (int(g) + (2000 if len(g) == 2 else 0) for g in m.groups())
+        a, b = (full_year(g) for g in m.groups())
         if b in report_years:
             report_years = sorted(set(report_years) | set(range(a, b + 1)))
     value_years = [y for y in years if y not in report_years]
@@ -808,8 +810,7 @@ def _years_said(prev: str, text: str, cur_years: list[int]) -> str:
         return "".join(f"{y}年" for y in cur_years)
     report = _REPORT_YEAR.search(prev)
     if report and not _RELATIVE_YEAR.search(text):
-        own = int(report.group(1)) + (2000 if len(report.group(1)) == 2 else 0)
-        asked = "".join(f"{y}年" for y in years_in(prev) if y != own)  # "12年报告 2011年…": the year read inside it
+        asked = "".join(f"{y}年" for y in years_in(prev) if y != full_year(report.group(1)))  # "12年报告 2011年…": the year read inside it
         return f"{report.group(1)}年报告里{''.join(_RELATIVE_YEAR.findall(prev)[:1])}{asked}"
     return "".join(f"{y}年" for y in years_in(prev))
 
