@@ -109,3 +109,12 @@ def test_these_years_of_one_report_are_read_in_its_words():
 
     assert plan_aggregate(understand("江苏粮食这几年总产量多少", REPORTS), REPORTS) is None
     assert plan_aggregate(understand("北京这几年GDP增长目标", REPORTS), REPORTS) is not None
+
+
+def test_how_many_points_is_a_change_not_a_count():
+    """'低了几个百分点' asks the change a report states, not how many reports pass a test."""
+    from rag.ask.aggregate import plan_aggregate
+    from rag.ask.query import understand
+
+    assert plan_aggregate(understand("26年赤字率比上一年低了几个百分点", REPORTS), REPORTS) is None
+    assert plan_aggregate(understand("有几个省GDP目标超过5%", REPORTS), REPORTS) is not None

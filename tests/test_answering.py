@@ -212,3 +212,28 @@ def test_five_years_said_around_the_sentence():
     assert res.answered and "13.6万公里" in res.text
     assert not answer("运城2023年报告 这五年高速公路从多少公里修到多少公里",
                       passage("交通建设成效显著。", "一、过去五年工作回顾", part="review")).answered
+
+
+def test_a_list_index_is_no_figure():
+    """'几家' is not answered by a glossary entry numbered '2.', but by the sentence that counts them."""
+    entry = passage("2.专精特新企业：指专业化、精细化、特色化、新颖化的中小企业。", "名词解释", "yc:7")
+    plan = passage("力争培育认定专精特新企业8家以上。", "二、2023年工作安排", "yc:8")
+    assert not answer("运城2023年专精特新企业计划培育几家", entry).answered
+    res = answer("运城2023年专精特新企业计划培育几家", entry, plan)
+    assert res.answered and "8家以上" in res.text
+
+
+def test_two_header_fields_asked_at_once():
+    """'第几届第几次会议上、哪一天作的' quotes the session and the date, each from the report's own header line."""
+    from rag.ingest.metadata import extract_metadata
+
+    head = "2023年1月29日运城市第五届人民代表大会第三次会议\n运城市人民政府市长 张三\n各位代表："
+    meta = extract_metadata(head, head)
+    assert head[slice(*meta.spans["session"])].startswith("运城市第五届")  # the date's 日 is not the place's
+    header = Passage("yc:0", "yc", head, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
+                     {"plan_year": 2023, "spans": meta.spans})
+    q = understand("运城2023年的报告是在第几届第几次会议上、哪一天作的", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "date session")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
+    assert "2023年1月29日" in res.text and "第五届人民代表大会第三次会议" in res.text
+    assert understand("运城23年人代会上念报告的是哪位", REPORTS).meta_field == "speaker"  # 人代会上 sets the scene

@@ -353,24 +353,30 @@ class ExtractiveAnswerer:
     def _answer_meta(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
         """Answer who/when/which-session from the named report's own header, or say it does not state it."""
         parts, cites, unstated = [], [], []
+        fields = query.meta_field.split() or [""]
         for group in groups:
-            header = next((p for p in group.passages if p.kind == "header"), None)
-            if header is None:
+            first = next((p for p in group.passages if p.kind == "header"), None)
+            if first is None:
                 continue
-            span = _meta_span(header, query.meta_field)
-            if span is None:  # stated outside the header (a caption in the body): the passage that holds it
-                held = next(((p, sp) for p in group.passages if p.doc_id == header.doc_id
-                             and (sp := _meta_span(p, query.meta_field)) is not None), None)
-                if held:
-                    header, span = held
-            if span is None:
-                unstated.append(header.report or header.doc_id)
-                continue
-            c = Candidate(header, 0, span, span, 1.0)
-            cites.append(_cite(_Pick(3.0, c)))
             label = f"{group.region}：" if len(groups) > 1 else ""
-            parts.append(f"{label}{c.quoted.strip()}[{len(cites)}]")
-        what = _META_WORDS.get(query.meta_field, "")
+            quoted: list[tuple[Passage, tuple[int, int]]] = []
+            for field_name in fields:  # "第几届第几次会议上、哪一天": each field asked, once
+                header, span = first, _meta_span(first, field_name)
+                if span is None:  # stated outside the header (a caption in the body): the passage that holds it
+                    header, span = next(((p, sp) for p in group.passages if p.doc_id == first.doc_id
+                                         and (sp := _meta_span(p, field_name)) is not None), (first, None))
+                if span is None:
+                    if field_name == fields[0]:
+                        unstated.append(first.report or first.doc_id)
+                    continue
+                if any(p is header and s <= span[0] and span[1] <= e for p, (s, e) in quoted):
+                    continue  # the date's quote already holds the session after it
+                quoted.append((header, span))
+                c = Candidate(header, 0, span, span, 1.0)
+                cites.append(_cite(_Pick(3.0, c)))
+                parts.append(f"{label}{c.quoted.strip()}[{len(cites)}]")
+                label = ""
+        what = _META_WORDS.get(fields[0], "")
         if parts:
             text = "；".join(parts) + "。" + (f"（{'、'.join(unstated)}没有写明{what}。）" if unstated else "")
             return Answer(text, True, cites, query.text)

@@ -24,7 +24,8 @@ __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review",
            "WEIGHTS_FILE", "unit_asked", "PERCENT"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
-NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)\d+(?:\.\d+)?")  # a figure; a year (2022年) or M2 is not one
+# a figure; a year (2022年), M2 or a list index ("2.专精特新…", "3、") is not one
+NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:万亿|亿|万)?元")
 PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
@@ -75,8 +76,8 @@ def wants_number(q: Query) -> bool:
 
 
 def unit_asked(q: Query) -> str | None:
-    """The unit a question names after 多少 ('多少套'), if any."""
-    m = re.search(f"多少({units_alternation()})", q.text)
+    """The unit a question names after 多少 or 几 ('多少套', '几家'), if any."""
+    m = re.search(f"(?:多少|(?<![哪第])几)({units_alternation()})", q.text)
     if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
         return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None

@@ -59,7 +59,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session
+    meta_field: str = ""                     # speaker | date | session, or several ("date session")
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -433,6 +433,13 @@ def _about_event(tail: str) -> bool:
     return bool(cue["meta_event"].search(tail)) or bool(_content_words(said))
 
 
+def _meta_fields(text: str, first: str) -> str:
+    """The header fields asked, `first` first: "在第几届第几次会议上、于哪一天作的" asks the date and the session."""
+    cue = vocabulary().cues
+    also = [f for f in ("session", "speaker") if f != first and cue[f"meta_{f}"].search(text) and cue[f"meta_{f}_asked"].search(text)]
+    return " ".join([first, *also])
+
+
 def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[str, str]:
     """Classify what the question asks for."""
     cue = vocabulary().cues
@@ -445,13 +452,13 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
         if not _about_event(text[when.end():]) and not (owner and _about_event(owner.group())):  # 审批时间: another thing's
-            return "meta", "date"
+            return "meta", _meta_fields(text, "date")
         if not years and not cue["result"].search(text) and not cue["target"].search(text):
             return "any", ""  # "12年报告说…啥时候实现制度全覆盖": when an event is due, told wherever the report says it
     metric = any(w in text for m in vocabulary().metrics for w in m.all_words())
     who = cue["meta_speaker"].search(text)
     if who and cue["meta_speaker_confirm"].search(text) and not metric and not _about_event(text[who.end():]):
-        return "meta", "speaker"
+        return "meta", _meta_fields(text, "speaker")
     if cue["meta_session"].search(text) and cue["which"].search(text) and "多少" not in text:
         return "meta", "session"
     if cue["target"].search(text) or (metric and cue["metric_target"].search(text)):

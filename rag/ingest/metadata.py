@@ -127,8 +127,10 @@ def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
     term, sess = m.group("term"), m.group("sess")
     national = "place2" in m.groupdict() and m.group("place2")
     raw_place = m.group("place")
+    if raw_place[:1] in "日号" and m.start("place") and clean[m.start("place") - 1].isdigit():
+        raw_place = raw_place[1:]  # "2019年1月29日保定市…": the date's 日 is not the place's
     place = "全国" if national else re.split(r"[在于]", raw_place)[-1].strip()
-    start = m.start("place") + len(raw_place) - len(re.split(r"[在于]", raw_place)[-1])
+    start = m.end("place") - len(re.split(r"[在于]", raw_place)[-1])
     body = "全国人民代表大会" if national else "人民代表大会"
     meta.set("session", f"{place if national else ''}第{term}届{body}第{sess}次会议".replace("全国第", "第"), "header line",
              (start, m.end()))
