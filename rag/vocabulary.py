@@ -32,7 +32,8 @@ class Metric:
 
 @dataclass(frozen=True)
 class TermGroup:
-    """A key term of a question: its synonyms and what kind of term it is ('metric', 'growth', 'amount' or 'word')."""
+    """A key term of a question: its synonyms and what kind of term it is ('metric', 'growth', 'amount',
+    'share', 'kind_asked' or 'word')."""
 
     words: tuple[str, ...]
     kind: str = "word"
@@ -52,6 +53,7 @@ class Vocabulary:
     metrics: tuple[Metric, ...]
     growth: tuple[str, ...]
     amount: tuple[str, ...]  # 总数, 规模, 程度: name the amount, not what it is of
+    share: tuple[str, ...]  # 比例, 占比: a share, which a rate's own name (毛入学率) may stand for
     national: tuple[str, ...]
     national_region: str
     national_level: str
@@ -72,6 +74,7 @@ class Vocabulary:
     province_short_re: re.Pattern[str] | None
     province_short_bare: re.Pattern[str] | None  # the short names with only the context before them
     filler_affixes: re.Pattern[str]  # particles jieba glues to a verb (建了, 要建)
+    filler_glued: re.Pattern[str]  # modals glued to the end of a piece that is no word (率要)
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
     sections: dict[str, re.Pattern[str]]
@@ -103,7 +106,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
     cues = {k: re.compile(v) for k, v in data["cues"].items() if not k.endswith("why")}
     return Vocabulary(
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
-        amount=tuple(data["amount"]["words"]),
+        amount=tuple(data["amount"]["words"]), share=tuple(data["share"]["words"]),
         national=tuple(scope["national"]), national_region=scope["national_region"], national_level=scope["national_level"],
         filler_words=tuple(scope["filler"]), not_places=tuple(scope["not_places"]), attribute_national=tuple(scope["attribute_national"]),
         topic_after_place=tuple(scope["topic_after_place"]),
@@ -113,7 +116,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         pairs={k: tuple(v) for k, v in data["pairs"].items() if k != "why"},
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]), filler_phrases=re.compile(data["filler"]["phrases"]),
-        filler_affixes=re.compile(data["filler"]["affixes"]),
+        filler_affixes=re.compile(data["filler"]["affixes"]), filler_glued=re.compile(data["filler"]["glued"]),
         province_short={k: v for k, v in short.items() if len(k) == 1},
         province_short_re=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}]{{1,3}}){short['after']}")
         if short else None,

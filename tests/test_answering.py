@@ -237,3 +237,25 @@ def test_two_header_fields_asked_at_once():
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
     assert "2023年1月29日" in res.text and "第五届人民代表大会第三次会议" in res.text
     assert understand("运城23年人代会上念报告的是哪位", REPORTS).meta_field == "speaker"  # 人代会上 sets the scene
+
+
+def test_near_forms_totals_and_years_asked():
+    """停车位 is met by 停车泊位; 一共来了多少游客 is not answered by a growth rate; 碳达峰 目标时间是啥时候 takes the goal's
+    year; '约法三章：…' says what the three are; '过去一年' gives no figure."""
+    res = answer("运城2022年停车位增加了多少个", passage("新增公共停车泊位6502个。", "一、2022年工作回顾"))
+    assert res.answered and "6502个" in res.text
+    assert not answer("运城去年一共来了多少游客", passage("入境游客增长39%，旅游人次再创新高。", "一、2022年工作回顾")).answered
+    res = answer("运城碳达峰的目标时间是啥时候", passage("如期实现2030年前碳达峰目标。", "二、2023年工作安排", part="plan"))
+    assert res.answered and "2030年前" in res.text
+    res = answer("运城23年报告里的约法三章具体是哪三条",
+                 passage("要严格执行“约法三章”：楼堂馆所一律不得新建，财政供养人员只减不增。", "二、2023年工作安排"))
+    assert res.answered and "只减不增" in res.text
+    assert not answer("运城2022年国防支出增长多少", passage("过去一年，国防建设扎实推进。", "一、2022年工作回顾")).answered
+
+
+def test_a_share_or_the_kind_asked_is_half_met_unsaid():
+    """'上大学的比例' is met by 毛入学率; '跟哪家单位合作' by the one named (283厂)."""
+    res = answer("运城这五年上大学的比例涨了多少", passage("高等教育毛入学率提高8个百分点。", "一、过去五年工作回顾", part="review"))
+    assert res.answered and "8个百分点" in res.text
+    res = answer("运城23年职业教育要跟哪家单位合作", passage("对接航天二院283厂，推动职业教育改革。", "二、2023年工作安排"))
+    assert res.answered and "283厂" in res.text

@@ -549,3 +549,32 @@ def test_what_a_plan_sets_asked_with_yao():
     reports = [*REPORTS, ReportInfo("hb21", "河北省", ("河北省", "河北", "冀"), 2021, 2021, 2020)]
     q = understand("河北十四五末 干活年纪的人平均要受多少年教育", reports)
     assert q.doc_ids == ["hb21"] and q.intent == "target" and not q.problem
+
+
+def test_which_thing_who_pays_and_the_session_said_short():
+    """'…的是啥' and '哪条河' ask which thing, not a definition; '入选全国…' describes a thing; '谁出' asks who pays,
+    not who spoke; '几届几次会上' asks the session; 时间 before 啥时候 is the asking word."""
+    reports = [*REPORTS, ReportInfo("nat18", "全国", ("全国", "国家", "国务院", "中国"), 2018, 2018, 2017, "国家")]
+    assert understand("义马 掘进第一隧的是啥", reports).intent != "glossary"
+    assert understand("四早是啥", reports).intent == "glossary"
+    q = understand("义马哪条河入选了全国母亲河复苏行动典型案例", reports)
+    assert q.regions == ["义马市"] and q.intent != "glossary"
+    assert understand("义马22年报告附注里 城镇居民医保的钱主要是谁出", reports).intent != "meta"
+    q = understand("义马22年报告在市人大几届几次会上作的", reports)
+    assert (q.intent, q.meta_field) == ("meta", "session")
+    assert "时间" not in {w for g in understand("义马碳达峰的目标时间是啥时候", reports).terms for w in g.words}
+
+
+def test_pieces_jieba_leaves_and_the_kind_of_thing_asked():
+    """'解决率要' loses the 要 glued to it; '各新建' its 各; '哪家单位' is the kind of thing asked; 连续多少年 asks 年,
+    这几年 does not; 比例 is a share word."""
+    from rag.ask.features import unit_asked
+    from rag.ask.query import term_groups
+
+    words = {w for g in term_groups("一次性解决率要到多少") for w in g.words}
+    assert "率要" not in words and "解决" in words
+    assert "各新" not in {w for g in term_groups("曲阳和安国各新建了多少停车位") for w in g.words}
+    kinds = {g.head: g.kind for g in term_groups("职业教育要跟哪家单位合作 上大学的比例")}
+    assert kinds["单位"] == "kind_asked" and kinds["比例"] == "share"
+    assert unit_asked(understand("义马农民收入增速连续多少年快于城镇居民", REPORTS)) == "年"
+    assert unit_asked(understand("义马这几年新增多少人", REPORTS)) == "人"

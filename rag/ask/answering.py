@@ -111,6 +111,8 @@ def _match_quality(group: TermGroup, low: str) -> float:
             if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
                 share = _compact_share(pairs, low, len(w) + 4)
             best = max(best, 0.8 * share)
+    if best < 0.7 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 3 and _near_form(group.head, low):
+        best = 0.7  # one character more or less, first and last kept (停车位 → 停车泊位, 织布机 → 织机)
     if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 \
             and (tail := _compound_tail(group.head)) and tail in low:
         best = 0.5  # a four-character compound by its second word (植树造林 → 造林面积), too weak alone (学龄人口 ≠ 常住人口)
@@ -120,10 +122,23 @@ def _match_quality(group: TermGroup, low: str) -> float:
     return best
 
 
+def _near_form(word: str, low: str) -> bool:
+    """True when the text says a three-character word with one character put in, or its middle one left out where
+    that leaves a dictionary word."""
+    from rag.index.lexical import dictionary_words
+
+    if not all(CJK_RE.match(ch) for ch in word):
+        return False
+    a, b, c = word[0], word[1], word[2]
+    if re.search(f"{a}{b}[\u4e00-\u9fff]{c}|{a}[\u4e00-\u9fff]{b}{c}", low):
+        return True
+    return a + c in low and dictionary_words().get(a + c, 0) > 0
+
+
 def _names_a_topic(text: str, query: Query) -> bool:
     """True when the text names one of the question's topic words, not only a growth or amount word (增长, 总数)."""
     low = text.lower()
-    return any(_match_quality(g, low) > 0 for g in query.terms if g.kind not in ("growth", "amount"))
+    return any(_match_quality(g, low) > 0 for g in query.terms if g.kind not in ("growth", "amount", "kind_asked", "share"))
 
 
 def _compact_share(pairs: Sequence[str], low: str, span: int) -> float:
@@ -163,7 +178,11 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
     """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列."""
-    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units_alternation()})|一半|减半|翻番")
+    units = units_alternation().replace("|年", "")  # "过去一年" says when, not how much
+    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|一半|减半|翻番")
+
+
+_NOT_A_RATE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?(?!\d|\.\d|\s*(?:[%％]|个百分点))")  # a figure not in %
 
 
 def _in_unit(quote: str, unit: str) -> bool:
@@ -178,7 +197,9 @@ def covered(text: str, query: Query) -> float:
         return 0.5
     low = _spell_pairs(text.lower())
     weights = query.weights if len(query.weights) == len(query.terms) else [term_weight(g) for g in query.terms]
-    hit = sum(w * _match_quality(g, _bare(g, low)) for g, w in zip(query.terms, weights, strict=True))
+    # A share word or the kind asked is half met unsaid: 毛入学率 is the 比例 asked; 283厂 is the 哪家单位
+    hit = sum(w * max(_match_quality(g, _bare(g, low)), 0.5 if g.kind in ("kind_asked", "share") else 0.0)
+              for g, w in zip(query.terms, weights, strict=True))
     return hit / sum(weights)
 
 
@@ -262,6 +283,8 @@ class ExtractiveAnswerer:
         unit = unit_asked(query)
         percent = bool(vocabulary().cues["asks_percent"].search(query.text))
         figure = query.intent != "glossary" and bool(vocabulary().cues["how_many"].search(query.text))
+        count = figure and not percent and bool(vocabulary().cues["counts_things"].search(query.text)) \
+            and not any(g.kind == "growth" for g in query.terms)
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -297,6 +320,8 @@ class ExtractiveAnswerer:
                     continue  # "增长多少" is not answered by "扎实推进"; "减少一半", "翻一番" still say how much
                 if number_wanted and metric and not _figure_by_metric(quote, query):
                     continue  # the figures there are of other things
+                if count and not _NOT_A_RATE.search(quote) and not _said_figure().search(quote):
+                    continue  # "来了多少游客" is not answered by "入境游客增长39%"
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩
                 if metric and percent and not PERCENT.search(quote):
@@ -440,8 +465,8 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     plan_year = p.doc_meta.get("plan_year")
     wanted = set(query.value_years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
     goal_years = {int(y) for y in _GOAL_YEAR.findall(quote)}
-    if wanted and goal_years and not goal_years & wanted:
-        return False  # "到2026年…" answers a five-year plan, not this year's target
+    if wanted and goal_years and not goal_years & wanted and not vocabulary().cues["meta_date"].search(query.text):
+        return False  # "到2026年…" answers a five-year plan, not this year's target (unless the question asks when)
     if query.intent == "target" and query.metrics:
         if re.search(r"比上年|实现了|增长了|达到了", quote) and not _PLANNED.match(quote):
             return False  # last year's result; "今年拟安排…比上年增加…" is still the plan
@@ -452,7 +477,7 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     return True
 
 
-_DEFINES = re.compile(r"(?:[”\"]|)\s*(?:是指|即|指的是|就是|，也就是|是.{0,12}的简称|简称)")
+_DEFINES = re.compile(r"(?:[”\"]|)\s*(?:是指|即|指的是|就是|，也就是|是.{0,12}的简称|简称|[:：](?=.{8}))")  # 约法三章：…
 
 
 def _defines(sentence: str, query: Query) -> bool:

@@ -310,9 +310,15 @@ def term_groups(text: str) -> list[TermGroup]:
     rest = _counted(rest)
     for tok in _content_words(_blank(rest, voc.filler_words)):
         if tok not in taken:
-            groups.append(TermGroup((tok,), "amount" if tok in voc.amount else "word"))
+            kind = "amount" if tok in voc.amount else "share" if tok in voc.share \
+                else "kind_asked" if _ASKED_KIND.search(text.replace(tok, "\0")) else "word"
+            groups.append(TermGroup((tok,), kind))
             taken.add(tok)
     return groups
+
+
+# The kind of thing asked for ("哪家单位", "什么设备"): the answer names one (航天二院283厂), not always the kind itself.
+_ASKED_KIND = re.compile(r"(?:哪|什么|啥)[几两三四五六七八九十]?[个家条座所位种项处批类名只支部]?\0")
 
 
 def _joined_verb_object(text: str) -> str:
@@ -396,7 +402,7 @@ def _content_words(text: str) -> list[str]:
 
     A run of single characters jieba could not join (a name it does not know: 屠呦呦) is kept as one word.
     """
-    from rag.index.lexical import word_spans
+    from rag.index.lexical import dictionary_words, word_spans
 
     voc = vocabulary()
     filler = voc.filler
@@ -405,6 +411,8 @@ def _content_words(text: str) -> list[str]:
     for s, e in [*word_spans(text), (len(text), len(text))]:
         raw = text[s:e].strip().lower()
         word = voc.filler_affixes.sub("", raw)
+        if len(word) == 2 and dictionary_words().get(word, 0) == 0:
+            word = voc.filler_glued.sub("", word)  # 解决|率要: the 要 belongs to the verb after
         single = len(raw) == 1 and CJK_RE.fullmatch(word) is not None and not filler.fullmatch(word)
         if single:
             run += word
@@ -690,7 +698,8 @@ def _overlaps(text: str, word: str, start: int, end: int) -> bool:
 
 
 def term_weight(group: TermGroup, idf: Callable[[str], float] | None = None) -> float:
-    """How much a term matters: a named metric most, a growth or amount word least, other words by rarity (or length)."""
+    """How much a term matters: a named metric most, a growth or amount word least, other words by rarity (or length);
+    a share word (比例) or the kind of thing asked (哪家单位) weighs like any word but is half met where it is not said."""
     if group.kind in ("growth", "amount"):
         return 0.5
     if group.kind == "metric":
