@@ -76,8 +76,8 @@ def wants_number(q: Query) -> bool:
 
 
 def unit_asked(q: Query) -> str | None:
-    """The unit a question names after 多少 or 几 ('多少套', '几家'), if any."""
-    m = re.search(f"(?:多少|(?<![哪第])几(?!年))({units_alternation()})", q.text)  # 这几年 asks no length of time
+    """The unit a question names after 多少 ('多少套'), if any."""
+    m = re.search(f"多少({units_alternation()})", q.text)  # 几台 may be answered in 个 (9个天文望远镜): only 多少 names one
     if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
         return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None
