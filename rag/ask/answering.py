@@ -178,11 +178,13 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
     """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列."""
-    units = units_alternation().replace("|年", "")  # "过去一年" says when, not how much
+    units = units_alternation(without=("年",))  # "过去一年" says when, not how much
     return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|一半|减半|翻番")
 
 
-_NOT_A_RATE = re.compile(r"(?<![\d.])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?(?!\d|\.\d|\s*(?:[%％]|个百分点))")  # a figure not in %
+def _not_a_rate(quote: str) -> bool:
+    """True when the quote gives a figure that is not a share or a change in % (1.2亿人次, not 增长39%)."""
+    return any(not re.match(r"\s*(?:[%％]|个百分点)", quote[m.end():]) for m in NUMBER.finditer(quote))
 
 
 def _in_unit(quote: str, unit: str) -> bool:
@@ -320,7 +322,7 @@ class ExtractiveAnswerer:
                     continue  # "增长多少" is not answered by "扎实推进"; "减少一半", "翻一番" still say how much
                 if number_wanted and metric and not _figure_by_metric(quote, query):
                     continue  # the figures there are of other things
-                if count and not _NOT_A_RATE.search(quote) and not _said_figure().search(quote):
+                if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩

@@ -310,15 +310,11 @@ def term_groups(text: str) -> list[TermGroup]:
     rest = _counted(rest)
     for tok in _content_words(_blank(rest, voc.filler_words)):
         if tok not in taken:
-            kind = "amount" if tok in voc.amount else "share" if tok in voc.share \
-                else "kind_asked" if _ASKED_KIND.search(text.replace(tok, "\0")) else "word"
+            asked = re.search(f"(?:{voc.cues['kind_asked'].pattern}){re.escape(tok)}", text)
+            kind = "amount" if tok in voc.amount else "share" if tok in voc.share else "kind_asked" if asked else "word"
             groups.append(TermGroup((tok,), kind))
             taken.add(tok)
     return groups
-
-
-# The kind of thing asked for ("哪家单位", "什么设备"): the answer names one (航天二院283厂), not always the kind itself.
-_ASKED_KIND = re.compile(r"(?:哪|什么|啥)[几两三四五六七八九十]?[个家条座所位种项处批类名只支部]?\0")
 
 
 def _joined_verb_object(text: str) -> str:
@@ -347,9 +343,9 @@ def _counter_re() -> re.Pattern[str]:
     return re.compile(rf"(?:多少|几)(?:{units_alternation()})")
 
 
-def units_alternation() -> str:
-    """The units a question may name after 多少, as one alternation, longest first."""
-    return "|".join(sorted(map(re.escape, vocabulary().units_asked), key=len, reverse=True))
+def units_alternation(without: tuple[str, ...] = ()) -> str:
+    """The units a question may name after 多少 (but those `without`), as one alternation, longest first."""
+    return "|".join(sorted((re.escape(u) for u in vocabulary().units_asked if u not in without), key=len, reverse=True))
 
 
 def _counted(text: str) -> str:
