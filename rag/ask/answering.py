@@ -467,7 +467,7 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     plan_year = p.doc_meta.get("plan_year")
     wanted = set(query.value_years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
     goal_years = {int(y) for y in _GOAL_YEAR.findall(quote)}
-    if wanted and goal_years and not goal_years & wanted and not vocabulary().cues["meta_date"].search(query.text):
+    if wanted and goal_years and not goal_years & wanted and not query.asks_when:
         return False  # "到2026年…" answers a five-year plan, not this year's target (unless the question asks when)
     if query.intent == "target" and query.metrics:
         if re.search(r"比上年|实现了|增长了|达到了", quote) and not _PLANNED.match(quote):

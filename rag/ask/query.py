@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
@@ -69,6 +69,11 @@ class Query:
     def metrics(self) -> list[TermGroup]:
         """The named metrics among the terms."""
         return [g for g in self.terms if g.kind == "metric"]
+
+    @cached_property
+    def asks_when(self) -> bool:
+        """True when the question asks when ("啥时候", "哪一天"), read once per question."""
+        return bool(vocabulary().cues["meta_date"].search(self.text))
 
 
 _YEAR_RANGE = re.compile(r"(?<!\d)(20\d{2}|\d{2})\s*年?\s*(?:到|至|-|－|—|~|～)\s*(20\d{2}|\d{2})\s*年")
