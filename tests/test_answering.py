@@ -259,3 +259,13 @@ def test_a_share_or_the_kind_asked_is_half_met_unsaid():
     assert res.answered and "8个百分点" in res.text
     res = answer("运城23年职业教育要跟哪家单位合作", passage("对接航天二院283厂，推动职业教育改革。", "二、2023年工作安排"))
     assert res.answered and "283厂" in res.text
+
+
+def test_a_target_stated_in_words_is_refused_with_what_it_says():
+    """"居民收入增长目标是多少" with only "基本同步" in the target list: a refusal that quotes what the report says."""
+    res = answer("运城2023年居民收入增长目标是多少",
+                 passage("今年主要预期目标是：地区生产总值增长6%左右，居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
+    assert not res.answered and "基本同步" in res.text and "[1]" in res.text and len(res.citations) == 1
+    res = answer("运城2023年居民收入增长目标是多少",  # outside the headline targets, a sentence in words is not shown
+                 passage("推动居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
+    assert not res.answered and not res.citations

@@ -49,6 +49,15 @@ def test_refusal_html_is_styled_apart_and_lists_holdings():
     assert "资料中相近的报告：甲（2022年）" in html and "当前筛选：地区 甲" in html
 
 
+def test_refusal_html_shows_the_passage_a_figure_is_stated_in_words():
+    """A refusal that quotes what the report says in words carries its citation card."""
+    cite = {"n": 1, "report": "运城市2023年政府工作报告", "region": "运城市", "year": 2023, "section": "二、工作安排",
+            "text": "居民收入增长和经济增长基本同步。", "quote": "居民收入增长和经济增长基本同步", "start": 0,
+            "quote_start": 0, "quote_end": 15}
+    html = refusal_html("资料中没有找到所问的数字。报告对此只有文字表述：居民收入增长和经济增长基本同步[1]。", [], "", [cite])
+    assert "rag-refusal" in html and "rag-cite" in html and '<sup class="rag-ref">[1]</sup>' in html
+
+
 def _client(url: str):
     """A gradio_client session of its own."""
     from gradio_client import Client

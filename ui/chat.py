@@ -100,14 +100,14 @@ def answer_turn(bot: Any, question: str, session: dict[str, Any], region: str | 
     turn = len(session["questions"]) + 1
     # Keep the standalone question so a chain of follow-ups ('那义马呢？', '那侯马呢？') still resolves.
     session["questions"].append(res.question or question)
-    if not res.answered:
-        active = "，".join(f"{k} {v}" for k, v in (("地区", region), ("年份", year)) if v and v != ALL)
-        return refusal_html(res.text, [h.label() for h in res.holdings], active), None
     cites = _citations(res)
     for c in cites:
         key = f"{turn}-{c['n']}"
         session["citations"][key] = c
         session["choices"].append((cite_label(turn, c), key))
+    if not res.answered:
+        active = "，".join(f"{k} {v}" for k, v in (("地区", region), ("年份", year)) if v and v != ALL)
+        return refusal_html(res.text, [h.label() for h in res.holdings], active, cites), (f"{turn}-1" if cites else None)
     return answer_html(res.text, cites, res.table), (f"{turn}-1" if cites else None)
 
 

@@ -84,12 +84,16 @@ def answer_html(text: str, citations: Sequence[Mapping[str, Any]], table: Sequen
     return f'<div class="rag-answer"><div class="rag-text">{body}</div>{label}{cards}</div>'
 
 
-def refusal_html(text: str, holdings: Sequence[str], filters: str = "") -> str:
-    """A refusal, styled apart from answers, with the held reports close to what was asked."""
+def refusal_html(text: str, holdings: Sequence[str], filters: str = "",
+                 citations: Sequence[Mapping[str, Any]] = ()) -> str:
+    """A refusal, styled apart from answers, with the held reports close to what was asked (and the passage that
+    states the thing in words only, when there is one)."""
     extra = f'<div class="rag-filters">当前筛选：{escape(filters)}</div>' if filters else ""
     near = (f'<div class="rag-holdings">资料中相近的报告：{escape("、".join(holdings))}</div>' if holdings else "")
+    body = _MARKER.sub(r'<sup class="rag-ref">[\1]</sup>', _lines(text.strip())) if citations else _lines(text.strip())
+    cards = "".join(_citation_card(c) for c in citations)
     return (f'<div class="rag-refusal"><div class="rag-refusal-title">报告中未找到答案</div>'
-            f'<div class="rag-text">{_lines(text.strip())}</div>{extra}{near}</div>')
+            f'<div class="rag-text">{body}</div>{extra}{near}{cards}</div>')
 
 
 def error_html(message: str) -> str:

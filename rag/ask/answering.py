@@ -262,8 +262,12 @@ class ExtractiveAnswerer:
                 label = ""
         if not parts:
             where = "、".join(r for r in missing + unheld if r)
-            return Answer(f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。", False, [],
-                          query.text, "no supporting passage")
+            text = f"{NOT_FOUND}{where}相关的内容，报告中未找到能回答“{query.text}”的依据。"
+            words = self._in_words(query, groups[0].passages) if len(groups) == 1 and not unheld else None
+            if words is None:
+                return Answer(text, False, [], query.text, "no supporting passage")
+            text = f"{NOT_FOUND}“{query.text}”所问的数字。报告对此只有文字表述：{words.candidate.quoted.strip('，；、：。 ')}[1]。"
+            return Answer(text, False, [_cite(words)], query.text, "stated in words, with no figure")
         text = "；".join(parts) + "。"
         if query.inside_regions:  # say whose report speaks of the place asked about
             text = f"资料中没有{'、'.join(query.inside_regions)}的报告；{'、'.join(query.regions)}的报告中写道：{text}"
@@ -276,15 +280,17 @@ class ExtractiveAnswerer:
                               "the report reviewing that year is not held")
         return Answer(text, True, cites, query.text)
 
-    def candidates(self, query: Query, passages: Sequence[Passage], min_cover: float | None = None) -> list[Candidate]:
-        """Every sentence that passes the guards, with the span it would quote."""
+    def candidates(self, query: Query, passages: Sequence[Passage], min_cover: float | None = None,
+                   figures: bool = True) -> list[Candidate]:
+        """Every sentence that passes the guards, with the span it would quote (`figures=False`: with or without the
+        figure asked)."""
         min_cover = self.min_cover if min_cover is None else min_cover
         out = []
         metric = bool(query.metrics)
-        number_wanted = wants_number(query)
-        unit = unit_asked(query)
-        percent = bool(vocabulary().cues["asks_percent"].search(query.text))
-        figure = query.intent != "glossary" and bool(vocabulary().cues["how_many"].search(query.text))
+        number_wanted = figures and wants_number(query)
+        unit = unit_asked(query) if figures else None
+        percent = figures and bool(vocabulary().cues["asks_percent"].search(query.text))
+        figure = figures and query.intent != "glossary" and bool(vocabulary().cues["how_many"].search(query.text))
         count = figure and not percent and bool(vocabulary().cues["counts_things"].search(query.text)) \
             and not any(g.kind == "growth" for g in query.terms)
         for rank, p in enumerate(passages):
@@ -344,6 +350,16 @@ class ExtractiveAnswerer:
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
         return best or self._said_otherwise(query, passages)
+
+    def _in_words(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """For a refused "多少" question: a sentence that names every word asked but states it in words with no figure
+        ("居民收入增长和经济增长基本同步"), shown beside the refusal so the user sees what the report does say."""
+        if query.intent not in ("target", "result") or not query.metrics or not wants_number(query):
+            return None
+        where = (lambda p: bool(vocabulary().sections["target_list"].search(p.text))) if query.intent == "target" else in_review
+        found = [c for c in self.candidates(query, [p for p in passages if where(p)], figures=False)
+                 if c.cover >= 1.0 and not _figure_by_metric(c.quoted, query)]  # the headline targets, or the review
+        return max((_Pick(score(query, c), c) for c in found), key=lambda p: p.score, default=None)
 
     def _said_otherwise(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """No sentence names the question's words ("存在银行里的钱" for 储蓄存款): the sentence of the best-retrieved
