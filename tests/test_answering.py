@@ -269,3 +269,11 @@ def test_a_target_stated_in_words_is_refused_with_what_it_says():
     res = answer("运城2023年居民收入增长目标是多少",  # outside the headline targets, a sentence in words is not shown
                  passage("推动居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
     assert not res.answered and not res.citations
+
+
+def test_the_sentence_with_more_of_the_typed_phrase_wins():
+    """"新增规上工业企业目标": "新增规上工业企业6户" (every pair typed side by side) over "规上工业增加值增长11%"."""
+    res = answer("运城2023年新增规上工业企业目标", passage("全面推进乡村振兴。", "二、2023年工作安排", "yc:0"),
+                 passage("主要预期目标是：地区生产总值增长7%以上，规上工业增加值增长11%以上。", "二、2023年工作安排", "yc:1"),
+                 passage("帮助停产企业盘活复产，力争全年新增规上工业企业6户以上。", "二、2023年工作安排", "yc:2"))
+    assert res.answered and "6户以上" in res.text

@@ -578,3 +578,15 @@ def test_pieces_jieba_leaves_and_the_kind_of_thing_asked():
     assert kinds["单位"] == "kind_asked" and kinds["比例"] == "share"
     assert unit_asked(understand("义马农民收入增速连续多少年快于城镇居民", REPORTS)) == "年"
     assert unit_asked(understand("义马这几年新增多少人", REPORTS)) == "人"
+
+
+def test_that_report_names_the_report_not_the_year_asked():
+    """"09年闹甲流 10年那份报告里…": 10年 names the report; 09年 is the year asked about."""
+    q = understand("解放区21年闹疫情 22年那份报告里是怎么说应对的", REPORTS)
+    assert q.doc_ids == ["004_jiefang"] and q.value_years == [2021]
+
+
+def test_a_count_with_no_year_is_not_a_plan():
+    """"各新发现多少处文物", no year: a count asked of whatever the report says, not only its plan part."""
+    assert understand("辽宁和青海各新发现多少处文物", REPORTS).intent != "plan"
+    assert understand("辽宁和青海要新建多少处公园", REPORTS).intent == "plan"

@@ -115,16 +115,15 @@ def f_as_asked(q: Query, c: Candidate) -> float:
 
 
 def f_phrase(q: Query, c: Candidate) -> float:
-    """1 when two words the question types side by side stand side by side in the quote (宁德|时代 → 宁德时代)."""
+    """Share of the pairs of words the question types side by side that stand side by side in the quote (宁德|时代 →
+    宁德时代; 新增|规上|工业|企业: all three pairs in "新增规上工业企业", one in "规上工业增加值")."""
     typed = [_typed(q, g) if g.kind == "metric" else g.head
              for g in q.terms if g.kind in ("word", "metric")]  # a metric as the question typed it (地方|财政赤字)
     words = sorted((w for w in typed if w), key=q.text.find)
     low = c.quoted.lower()
-    for a, b in zip(words, words[1:], strict=False):
-        i = q.text.find(a)
-        if i >= 0 and q.text.startswith(b, i + len(a)) and (a + b).lower() in low:
-            return 1.0
-    return 0.0
+    pairs = [(a, b) for a, b in zip(words, words[1:], strict=False)
+             if (i := q.text.find(a)) >= 0 and q.text.startswith(b, i + len(a))]
+    return sum((a + b).lower() in low for a, b in pairs) / len(pairs) if pairs else 0.0
 
 
 def f_rank(q: Query, c: Candidate) -> float:

@@ -21,7 +21,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
-                          r"(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
+                          r"(?:那份|这份|那个|这个|那篇|这篇)?(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
@@ -491,8 +491,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
             return ("plan" if planned and plan_item else "result"), ""
     if weak_result:
         return "result", ""
-    if cue["plan"].search(text):
-        return "plan", ""
+    if cue["plan"].search(_counter_re().sub(" ", text)):
+        return "plan", ""  # with no year, "新发现多少处" asks a count, not a plan ("要建多少个" still plans)
     return "any", ""
 
 
