@@ -277,3 +277,11 @@ def test_the_sentence_with_more_of_the_typed_phrase_wins():
                  passage("主要预期目标是：地区生产总值增长7%以上，规上工业增加值增长11%以上。", "二、2023年工作安排", "yc:1"),
                  passage("帮助停产企业盘活复产，力争全年新增规上工业企业6户以上。", "二、2023年工作安排", "yc:2"))
     assert res.answered and "6户以上" in res.text
+
+
+def test_a_rate_of_a_thing_is_no_count_of_it():
+    """"常住人口有多少" is not answered by "常住人口城镇化率达到60.2%"; the rate itself still is, and so is 安全感率."""
+    p = passage("常住人口城镇化率达到60.2%，群众安全感率99%以上。", "一、2022年工作回顾")
+    assert not answer("运城2022年常住人口有多少", p).answered
+    assert "60.2%" in answer("运城2022年常住人口城镇化率多少", p).text
+    assert "99%以上" in answer("运城2022年群众安全感是多少", p).text

@@ -187,6 +187,17 @@ def _not_a_rate(quote: str) -> bool:
     return any(not re.match(r"\s*(?:[%％]|个百分点)", quote[m.end():]) for m in NUMBER.finditer(quote))
 
 
+def _rate_of_term(quote: str, query: Query) -> bool:
+    """True when the quote names the question's words only as what a rate is of ("常住人口城镇化率") and the question
+    asks no rate, share or change."""
+    if vocabulary().cues["rate_asked"].search(query.text):
+        return False
+    low = quote.lower()
+    words = [w.lower() for g in query.terms if g.kind in ("word", "metric") for w in g.words if names(low, w.lower())]
+    return bool(words) and all(re.search(rf"{re.escape(w)}[\u4e00-\u9fff]{{1,5}}率", low) for w in words) \
+        and not any(re.search(rf"{re.escape(w)}(?![\u4e00-\u9fff]{{1,5}}率)", low) for w in words)
+
+
 def _in_unit(quote: str, unit: str) -> bool:
     """True when the quote gives a figure in the unit asked (多少套: 600万套; 多少亿斤: not 9586万亩)."""
     alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
@@ -330,6 +341,8 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
+                if figure and not percent and not _not_a_rate(quote) and _rate_of_term(quote, query):
+                    continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%"
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩
                 if metric and percent and not PERCENT.search(quote):
