@@ -590,3 +590,9 @@ def test_a_count_with_no_year_is_not_a_plan():
     """"各新发现多少处文物", no year: a count asked of whatever the report says, not only its plan part."""
     assert understand("辽宁和青海各新发现多少处文物", REPORTS).intent != "plan"
     assert understand("辽宁和青海要新建多少处公园", REPORTS).intent == "plan"
+
+
+def test_a_followup_naming_a_plan_period_replaces_the_year():
+    """"河北2020年压减地下水超采量多少" → "那十三五五年加起来呢": the same question over the plan's five years, in total."""
+    out = resolve_followup("那十三五五年加起来呢", ["解放区2020年压减地下水超采量多少"], REPORTS)
+    assert "2020" not in out and "十三五" in out and "累计" in out and "地下水超采量" in out

@@ -23,6 +23,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
                           r"(?:那份|这份|那个|这个|那篇|这篇)?(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
+_TOTAL = re.compile(r"累计|加起来|一共|总共|合计")
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
 _PLAN_ASK = re.compile(r"要[\u4e00-\u9fff]{0,4}(?:多少|几)")  # "十四五末…要受多少年教育": what the plan sets
@@ -758,6 +759,12 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         body = body if kept else _YEAR.sub("", body)  # the other region's report may be of another year
         named = "".join(f"{y}年" for y in cur_years)
         return f"{''.join(cur_regions)}{named}{body}"
+    period = _PLAN_PERIOD.search(text)
+    if not cur_regions and not cur_years and period and _YEAR.search(prev) \
+            and not term_groups(_TOTAL.sub(" ", _PLAN_PERIOD.sub(" ", text))):
+        # Same question over a plan's five years ("那十三五五年加起来呢"): the period replaces the year.
+        total = "累计" if _TOTAL.search(text) and "累计" not in period.group() else ""
+        return _YEAR.sub(period.group() + total, prev, count=1)
     if not cur_regions and cur_years and not cur_terms:
         # Same question for another year: swap the year (or add it).
         named = "".join(f"{y}年" for y in cur_years)
