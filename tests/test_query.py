@@ -596,3 +596,9 @@ def test_a_followup_naming_a_plan_period_replaces_the_year():
     """"河北2020年压减地下水超采量多少" → "那十三五五年加起来呢": the same question over the plan's five years, in total."""
     out = resolve_followup("那十三五五年加起来呢", ["解放区2020年压减地下水超采量多少"], REPORTS)
     assert "2020" not in out and "十三五" in out and "累计" in out and "地下水超采量" in out
+
+
+def test_done_and_how_many_asks_a_result():
+    """"用了几天把新增确诊压到零": 了几 tells a thing done, like 了多少, though 新增 would read as a plan."""
+    assert understand("辽宁用了几天把本地新增确诊压到零", REPORTS).intent == "result"
+    assert understand("辽宁赤字率比上一年预算低了几个百分点", REPORTS).intent != "result"  # a change, asked of a target too
