@@ -285,3 +285,17 @@ def test_a_rate_of_a_thing_is_no_count_of_it():
     assert not answer("运城2022年常住人口有多少", p).answered
     assert "60.2%" in answer("运城2022年常住人口城镇化率多少", p).text
     assert "99%以上" in answer("运城2022年群众安全感是多少", p).text
+
+
+def test_which_paper_published_it_is_read_from_its_page_line():
+    """"登在哪家报纸上" quotes the page's 来源 line; a report without one is said not to state it."""
+    from rag.ingest.metadata import extract_metadata
+
+    head = "运城市2023年政府工作报告\n来源：运城日报\n运城市人民政府市长 张三\n各位代表："
+    q = understand("运城23年那份政府工作报告登在哪家报纸上", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "publisher")
+    for text, said in ((head, True), (head.replace("来源：运城日报\n", ""), False)):
+        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
+                         {"plan_year": 2023, "spans": extract_metadata(text, text).spans})
+        res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
+        assert res.answered == said and ("来源：运城日报[1]" in res.text if said else "没有写明" in res.text)

@@ -107,3 +107,12 @@ def test_a_news_article_about_a_report_is_flagged():
             "政府工作报告提出，今年全市地区生产总值增长7%左右，固定资产投资增长9%左右。\n（记者 王磊）")
     meta = extract_metadata(news)
     assert meta.not_a_report and not meta.region
+
+
+def test_the_publisher_is_read_from_the_page_line_or_missing():
+    """The paper that published it is read from its 来源 line, with its span; a page without one has it missing."""
+    clean = "2026年江苏省政府工作报告\n——2026年2月3日在江苏省第十四届人民代表大会第五次会议上\n来源：新华日报\n省长 刘小涛\n各位代表："
+    meta = extract_metadata(clean)
+    assert meta.publisher == "新华日报" and meta.sources["publisher"] == "page line"
+    assert clean[slice(*meta.spans["publisher"])] == "来源：新华日报"
+    assert "publisher" in extract_metadata(clean.replace("来源：新华日报\n", "")).missing

@@ -27,7 +27,7 @@ _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加�
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
-_META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次"}
+_META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站"}
 
 
 @dataclass

@@ -458,6 +458,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text):
         return "glossary", ""
+    if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
+        return "meta", "publisher"
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None

@@ -7,6 +7,7 @@ import html
 import re
 
 from rag.text import normalize_width
+from rag.vocabulary import vocabulary
 
 __all__ = ["clean_text"]
 
@@ -20,7 +21,7 @@ _FURNITURE = re.compile(
     r"|（责任编辑[:：].{0,20}）|.*(?:Powered by|Copyright|版权所有|ICP备|公网安备).*|当前位置[:：].*"
     r"|[^。，；]{0,12}(?:\s*[>›»]\s*[^>›»。，；]{1,12}){2,}"  # a breadcrumb: 首页 > 政务公开 > 政府工作报告
     r"|(?:第\s*\d+\s*页\s*[,，/]?\s*)?(?:共\s*\d+\s*页)?(?:\s*[,，/]?\s*第\s*\d+\s*页)?"  # 第 3 页 共 20 页
-    r"|(?:(?:分享|点赞|在看|转发|收藏|留言)\s*)+|END|往期推荐|推荐阅读|阅读原文|.*(?:点击上方蓝字|长按识别二维码|扫码关注).*"
+    r"|(?:(?:分享|点赞|在看|转发|收藏|留言)[:：]?\s*)+|END|往期推荐|推荐阅读|阅读原文|.*(?:点击上方蓝字|长按识别二维码|扫码关注).*"
     r"|[▲△]?\s*图片来源[:：].{0,30}|(?:责编|审核|校对|监制|编审|排版|美编)\s*[:：].{0,40}"  # a WeChat article's header and footer
     r"|[\d\s:.\-—–/年月日时分秒万|]+)$",  # page numbers ("- 3 -", "— 11 —") and bare dates
     re.IGNORECASE,
@@ -51,8 +52,19 @@ def _unescape(text: str) -> str:
 
 
 def _is_furniture(line: str) -> bool:
-    """True for a line that is page furniture, not report text."""
-    return bool(_FURNITURE.match(line))
+    """True for a line that is page furniture, not report text (a line naming the paper that published it is kept)."""
+    return bool(_FURNITURE.match(line)) and not vocabulary().sections["publisher_line"].match(line)
+
+
+def _join_bare_labels(lines: list[str]) -> list[str]:
+    """Join a label left on its own line to its value ("来源:" / "四川日报" → "来源:四川日报")."""
+    out: list[str] = []
+    for line in lines:
+        if out and re.fullmatch(r"来源\s*[:：]", out[-1]) and len(line) <= 20:
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _is_prose(line: str) -> bool:
@@ -148,7 +160,9 @@ def _rejoin(lines: list[str], width: int = 40) -> list[str]:
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))
         # A break inside quotation marks ("二、“⏎十四五⏎”时期…") is never a paragraph's end, even in a heading.
         quoted = bool(prev) and (prev[-1] in "“「『" or line[0] in "”」』")
-        if quoted or (broken and (len(prev) >= width or fragment)):
+        if vocabulary().sections["publisher_line"].match(prev):
+            out.append(line)  # "来源：新华日报" is a line of its own
+        elif quoted or (broken and (len(prev) >= width or fragment)):
             out[-1] = prev + line
         else:
             out.append(line)
@@ -163,6 +177,6 @@ def clean_text(raw: str) -> str:
     lines = [l for l in lines if l]
     lines = lines[_start_index(lines):]
     lines = _drop_second_copy(lines)
-    lines = [l for l in lines if not _is_furniture(l)]
+    lines = [l for l in _join_bare_labels(lines) if not _is_furniture(l)]
     width = _wrap_width(lines)
     return "\n".join(_rejoin(lines[:_end_index(lines, width)], width))

@@ -1,4 +1,4 @@
-"""Read a report's metadata (region, level, years, date, speaker, session) from its own text.
+"""Read a report's metadata (region, level, years, date, speaker, session, publisher) from its own text.
 
 Every field records where it was read (`sources`: title, header line, body, column:<name>, sidecar) and,
 for the header fields, where in the cleaned text (`spans`), so answers quote it without parsing again.
@@ -61,6 +61,7 @@ class ReportMeta:
     speaker: str = ""
     speaker_title: str = ""
     session: str = ""
+    publisher: str = ""             # the paper or site the page says published it (来源：新华日报)
     title: str = ""
     site_title: str = ""
     aliases: list[str] = field(default_factory=list)
@@ -116,6 +117,15 @@ def _read_date(clean: str, head_end: int, meta: ReportMeta) -> None:
         meta.conflicts.append(f"date line is garbled ({g.group(0)}); read as {meta.date}")
         return
     meta.missing.append("date")
+
+
+def _read_publisher(clean: str, meta: ReportMeta) -> None:
+    """Fill the publisher from the page's own line (来源：新华日报), or record it missing."""
+    m = vocabulary().sections["publisher_line"].search(clean)
+    if m is None:
+        meta.missing.append("publisher")
+        return
+    meta.set("publisher", m.group(1), "page line", (m.start(), m.end(1)))
 
 
 def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
@@ -325,6 +335,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                 col = columns["region"].split("=", 1)[1]
                 if place.code not in {p.code for p in _places_of(col)}:
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
+    _read_publisher(clean, meta)
     _read_years(clean, meta, title_year)
     _apply_columns(meta, columns)
     if meta.region and not meta.level and meta.speaker_title:
