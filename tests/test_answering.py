@@ -299,3 +299,11 @@ def test_which_paper_published_it_is_read_from_its_page_line():
                          {"plan_year": 2023, "spans": extract_metadata(text, text).spans})
         res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
         assert res.answered == said and ("来源：运城日报[1]" in res.text if said else "没有写明" in res.text)
+
+
+def test_a_sentence_running_on_into_a_later_goal_is_quoted_up_to_it():
+    """"改造提升高标准农田6.3万亩，到2025年永久基本农田全部建成…" answers the plan year's 高标准农田, quoted before 到2025年."""
+    res = answer("运城2023年高标准农田改造多少亩",
+                 passage("培育新品种5个以上，改造提升高标准农田6.3万亩，到2025年永久基本农田全部建成高标准农田。", "二、2023年工作安排"))
+    assert res.answered and "6.3万亩" in res.text and "2025" not in res.text
+    assert not answer("运城2023年高标准农田多少亩", passage("到2025年，建成高标准农田80万亩。", "二、2023年工作安排")).answered

@@ -312,8 +312,14 @@ class ExtractiveAnswerer:
             periods += "\n五年" if "五年" in p.section or "五年" in p.text else ""  # "这五年…": the passage is about them
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
-                if _INSTRUCTION.search(sent) or not _year_fits(query, p, sent):
+                if _INSTRUCTION.search(sent):
                     continue
+                if not _year_fits(query, p, sent):
+                    cut = _before_goal_year(sent)  # "改造高标准农田6.3万亩，到2025年…": the year asked, then a later goal
+                    if cut is None or not _year_fits(query, p, sent[:cut]):
+                        continue
+                    e = s + cut
+                    sent = p.text[s:e]
                 cover = covered(sent, query)
                 if cover and periods:  # the period is said around it; the sentence must still name something asked
                     cover = covered(sent + periods, query)
@@ -489,6 +495,14 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     key = "review_year" if in_review(p) or achieved else "plan_year"
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted
+
+
+def _before_goal_year(sent: str) -> int | None:
+    """Where a sentence turns to another year's goal ("…6.3万亩，到2025年永久基本农田全部建成…"): the end of the clauses
+    before it, or None when it opens with that goal."""
+    m = _GOAL_YEAR.search(sent)
+    cut = max(sent.rfind("，", 0, m.start()), sent.rfind("；", 0, m.start())) if m else -1
+    return cut if cut > 0 else None
 
 
 def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
