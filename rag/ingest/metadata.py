@@ -17,8 +17,9 @@ from rag.ingest.places import Place, gazetteer, is_distinctive, level_of, short_
 from rag.text import CN_NUM, DATE, cn_to_int, digit_years, normalize_width
 from rag.vocabulary import vocabulary
 
-__all__ = ["ReportMeta", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
+__all__ = ["ReportMeta", "PAGE_FIELDS", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
 
+PAGE_FIELDS = ("publisher",)  # facts of the page, not the report: missing in the manifest, not warned about on ingest
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
 _CLOCK = re.compile(r"\s*\d{1,2}\s*(?:时|:)")
 _PAGE_LINE = re.compile(r"^(?:时间|发布|来源|发文|日期|更新|作者|编辑|责任编辑)")

@@ -8,6 +8,7 @@ from typing import Any
 
 from rag.index.index import Index, IngestSummary, check_overrides
 from rag.ingest.loading import DocumentError, SourceDocument, iter_documents, load_sources, sidecar_metadata
+from rag.ingest.metadata import PAGE_FIELDS
 
 __all__ = ["ingest_paths"]
 
@@ -69,7 +70,8 @@ def _write_batch(index: Index, batch: list[SourceDocument], summary: IngestSumma
         getattr(summary, status).append(doc_id)
         if status == "unchanged":
             continue
-        if meta.missing:
-            summary.warnings.append((doc_id, "could not read: " + ", ".join(meta.missing)))
+        unread = [f for f in meta.missing if f not in PAGE_FIELDS]  # most pages name no publisher: no warning for it
+        if unread:
+            summary.warnings.append((doc_id, "could not read: " + ", ".join(unread)))
         if meta.not_a_report:
             summary.flagged.append((doc_id, meta.not_a_report))
