@@ -188,14 +188,11 @@ def _not_a_rate(quote: str) -> bool:
 
 
 def _rate_of_term(quote: str, query: Query) -> bool:
-    """True when the quote names the question's words only as what a rate is of ("常住人口城镇化率") and the question
-    asks no rate, share or change."""
-    if vocabulary().cues["rate_asked"].search(query.text):
-        return False
+    """True when the quote names the question's words only as what a rate is of ("常住人口城镇化率"): every time it says
+    one, another measure's name and 率 follow."""
     low = quote.lower()
     words = [w.lower() for g in query.terms if g.kind in ("word", "metric") for w in g.words if names(low, w.lower())]
-    return bool(words) and all(re.search(rf"{re.escape(w)}[\u4e00-\u9fff]{{1,5}}率", low) for w in words) \
-        and not any(re.search(rf"{re.escape(w)}(?![\u4e00-\u9fff]{{1,5}}率)", low) for w in words)
+    return bool(words) and not any(re.search(rf"{re.escape(w)}(?![\u4e00-\u9fff]{{1,5}}率)", low) for w in words)
 
 
 def _in_unit(quote: str, unit: str) -> bool:
@@ -304,6 +301,8 @@ class ExtractiveAnswerer:
         figure = figures and query.intent != "glossary" and bool(vocabulary().cues["how_many"].search(query.text))
         count = figure and not percent and bool(vocabulary().cues["counts_things"].search(query.text)) \
             and not any(g.kind == "growth" for g in query.terms)
+        # a count asked, with no rate, share or change: a rate of the thing ("常住人口城镇化率") does not answer it
+        no_rate = figure and not percent and not vocabulary().cues["rate_asked"].search(query.text)
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -347,7 +346,7 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
-                if figure and not percent and not _not_a_rate(quote) and _rate_of_term(quote, query):
+                if no_rate and not _not_a_rate(quote) and _rate_of_term(quote, query):
                     continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%"
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩
