@@ -116,3 +116,33 @@ def test_the_publisher_is_read_from_the_page_line_or_missing():
     assert meta.publisher == "新华日报" and meta.sources["publisher"] == "page line"
     assert clean[slice(*meta.spans["publisher"])] == "来源：新华日报"
     assert "publisher" in extract_metadata(clean.replace("来源：新华日报\n", "")).missing
+
+
+def test_title_year_after_the_region_or_the_title():
+    """'阿拉善盟2022年政府工作报告' names its region before the year; '…工作报告（2022年）' its year after the title."""
+    body = "\n各位代表：\n现在，我代表盟行政公署，向大会报告工作。\n一、2021年工作回顾\n全盟地区生产总值增长6%。"
+    meta = extract_metadata("阿拉善盟2022年政府工作报告" + body)
+    assert (meta.region, meta.level, meta.year, meta.sources["region"]) == ("阿拉善盟", "盟", 2022, "title")
+    meta = extract_metadata("恩施市人民政府工作报告（2022年）" + body)
+    assert (meta.region, meta.year, meta.plan_year) == ("恩施市", 2022, 2022)
+
+
+def test_a_meeting_line_with_no_day_gives_the_year_not_a_date():
+    """'2021年1月在海淀区第十七届人民代表大会…' states the year it was delivered; with no day the date stays missing.
+    A review sentence ('2014年，在…领导下…完成了县十五届人大三次会议…') is no meeting line."""
+    head = "政府工作报告\n——2021年1月在北京市海淀区第十七届人民代表大会第一次会议上\n区长 戴彬彬\n各位代表：\n"
+    meta = extract_metadata(head + "现在，我代表区人民政府，向大会报告工作。\n一、2020年工作回顾\n全区经济增长。")
+    assert (meta.year, meta.plan_year, meta.sources["year"]) == (2021, 2021, "header line") and "date" in meta.missing
+    review = "一、2014年工作回顾\n2014年，在县委的坚强领导下，较好完成了县第十五届人民代表大会第三次会议确定的各项任务。"
+    assert extract_metadata(review).year is None
+
+
+def test_a_shared_place_name_is_not_given_a_province_the_text_does_not_state():
+    """'朝阳区' is a district of 北京 and of 长春: with nothing in the header to tell them apart, the region is the
+    name as written, no province is guessed, and the conflict says which places it may be. '北京市朝阳区' is 北京's."""
+    body = "\n各位代表：\n现在，我代表区人民政府，向大会报告工作。\n一、2023年工作回顾\n全区经济增长。"
+    meta = extract_metadata("朝阳区政府工作报告（2024年）" + body)
+    assert (meta.region, meta.province, meta.level) == ("朝阳区", "", "区")
+    assert any("北京市朝阳区" in c and "长春市朝阳区" in c for c in meta.conflicts)
+    meta = extract_metadata("北京市朝阳区2024年政府工作报告\n区长：张三" + body)
+    assert (meta.province, meta.speaker) == ("北京市", "张三") and not meta.conflicts

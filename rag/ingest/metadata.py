@@ -29,7 +29,11 @@ _SESSION = re.compile(
     rf"\s*第?(?P<sess>{_NUM}+)\s*次(?:全体)?\s*会议"
 )
 _SHORT_SESSION = re.compile(rf"(?P<place>[省市区县州旗盟])(?P<term>{_NUM}+)届人大(?P<sess>{_NUM}+)次会议")
-_TITLE = re.compile(r"(?:(\d{4})\s*年?)?(?:[\[【(（][\u4e00-\u9fff]{0,4}[\]】)）])?\s*(?:(\d{4})\s*年?)?([\u4e00-\u9fff]{2,16}?)?(?:人民)?政府\s*工作\s*报告")
+_TITLE = re.compile(  # the year may stand before the region, after it (阿拉善盟2022年…) or after the title (…报告（2022年）)
+    r"(?:(\d{4})\s*年?)?(?:[\[【(（][\u4e00-\u9fff]{0,4}[\]】)）])?\s*(?:(\d{4})\s*年?)?([\u4e00-\u9fff]{2,16}?)?"
+    r"(?:(\d{4})\s*年度?)?(?:人民)?政府\s*工作\s*报告(?:\s*[(（](\d{4})\s*年?度?[)）])?")
+# A meeting line that gives only the year, or the year and month: "2021年1月在海淀区第十七届人民代表大会…".
+_MEETING_YEAR = re.compile(rf"(\d{{4}}|[{CN_NUM}]{{4}})\s*年(?:\s*(\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*月)?[^\n\d]{{0,4}}?[在于]")
 _SPACED_TITLE = re.compile(r"政\s*府\s*工\s*作\s*报\s*告")
 _SELF = re.compile(r"我代表(?:(?P<org>[\u4e00-\u9fff]{2,16}?)(?:人民政府|政府)|(?P<council>国务院))")  # 我代表国务院 has no 政府
 _BAD_NAME = re.compile(r"政府|人民|代表|会议|报告|工作|同志|记者|摄|各位|向大会")
@@ -99,8 +103,8 @@ def _header_end(clean: str) -> int:
     return g + 5 if 0 <= g <= 1500 else min(len(clean), 800)
 
 
-def _read_date(clean: str, head_end: int, meta: ReportMeta) -> None:
-    """Fill the delivery year and date from the meeting date line (page dates are not meeting dates)."""
+def _read_date(clean: str, head_end: int, meta: ReportMeta) -> int | None:
+    """Fill the delivery year and date from the meeting date line (page dates are not meeting dates); return its month."""
     for m in DATE.finditer(clean, 0, head_end):
         line_start = clean.rfind("\n", 0, m.start()) + 1
         if _PAGE_LINE.match(clean[line_start:m.start()].strip()) or _CLOCK.match(clean, m.end()):
@@ -109,15 +113,24 @@ def _read_date(clean: str, head_end: int, meta: ReportMeta) -> None:
         if y and mo and d and 1990 <= y <= 2100 and 1 <= mo <= 12 and 1 <= d <= 31:
             meta.set("date", f"{y:04d}-{mo:02d}-{d:02d}", "header line", (m.start(), m.end()))
             meta.set("year", y, "header line")
-            return
+            return mo
     g = _GARBLED_DATE.search(clean, 0, head_end)
     if g and 1 <= int(g.group(2)) <= 12:
         y, mo, d = int(g.group(1)), int(g.group(2)), int(g.group(3))
         meta.set("date", f"{y:04d}-{mo:02d}-{d:02d}", "header line", (g.start(), g.end()))
         meta.set("year", y, "header line")
         meta.conflicts.append(f"date line is garbled ({g.group(0)}); read as {meta.date}")
-        return
+        return mo
     meta.missing.append("date")
+    session = _SESSION.search(clean, 0, head_end)
+    if session is None:
+        return None
+    line = _MEETING_YEAR.search(clean, clean.rfind("\n", 0, session.start()) + 1, session.end())
+    year = cn_to_int(line.group(1)) if line else None
+    if line and year and 1990 <= year <= 2100 and not re.search(r"[，,。；、]", clean[line.start():session.start()]):
+        meta.set("year", year, "header line")  # the year is stated; the day is not, so no date
+        return cn_to_int(line.group(2)) if line.group(2) else None
+    return None
 
 
 def _read_publisher(clean: str, meta: ReportMeta) -> None:
@@ -153,7 +166,8 @@ def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
 def _read_speaker(clean: str, head_end: int, meta: ReportMeta) -> str:
     """Fill speaker and post from the header (or a '…作政府工作报告' line in the body); return the speaker's org."""
     post_re = vocabulary().speaker_post
-    name_re = re.compile(r"[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})(?=\s|$|各位|作|（|\(|同志|(?<!各位)代表)")
+    name_re = re.compile(r"[ \u3000]*[:：]?[ \u3000]*(?:同志)?[ \u3000]*([\u4e00-\u9fff](?:[ \u3000]?[\u4e00-\u9fff]){1,3})"
+                         r"(?=\s|$|各位|作|（|\(|同志|(?<!各位)代表)")
     for source, lo, hi in (("header line", 0, head_end), ("body", head_end, len(clean))):
         for m in post_re.finditer(clean, lo, hi):
             if source == "body" and "作政府工作报告" not in clean[m.end():m.end() + 24]:  # 程杰代表区人民政府向大会作…
@@ -199,22 +213,27 @@ def _places_of(name: str) -> list[Place]:
     return []
 
 
-def _resolve(candidates: list[tuple[str, str]]) -> tuple[Place | None, str, list[str]]:
-    """Pick the place the named candidates denote; return it, its source and the candidates that disagree."""
-    context = "".join(c for c, _ in candidates)
+def _resolve(candidates: list[tuple[str, str]], context: str = "") -> tuple[Place | None, str, list[str], list[Place]]:
+    """Pick the place the named candidates denote; return it, its source, the candidates that disagree, and the
+    places it may equally be when nothing in the header tells them apart (朝阳区: 北京 or 长春)."""
+    context += "".join(c for c, _ in candidates)
     chosen: Place | None = None
     source = ""
+    alike: list[Place] = []
     for cand, src in sorted((c for c in candidates if c[0]), key=lambda c: -len(c[0])):
         places = _places_of(_strip_prefix(cand))
         if places:
-            chosen = max(places, key=lambda p: (sum(x in context for x in p.parents if x), p.is_prefecture_or_above))
+            def score(p: Place) -> tuple[int, bool]:
+                return sum(x in context for x in p.parents if x and x != "市辖区"), p.is_prefecture_or_above
+            chosen = max(places, key=score)
+            alike = [p for p in places if score(p) == score(chosen) and p.code != chosen.code]
             source = src
             break
     if chosen is None:
-        return None, "", []
+        return None, "", [], []
     disagree = [f"{c} ({s})" for c, s in candidates if c and _places_of(_strip_prefix(c))
                 and chosen.name not in c and short_name(chosen.name) not in c]
-    return chosen, source, disagree
+    return chosen, source, disagree, alike
 
 
 def _strip_prefix(name: str) -> str:
@@ -227,7 +246,7 @@ def _title(clean: str, head_end: int) -> tuple[str, int | None, str]:
     """The report's title line in the header: (region named, year named, the line)."""
     zone = digit_years(_SPACED_TITLE.sub("政府工作报告", clean[:max(head_end, 200)]))  # 二〇一六年…报告 names 2016
     for m in _TITLE.finditer(zone):
-        year = m.group(1) or m.group(2)
+        year = m.group(1) or m.group(2) or m.group(4) or m.group(5)
         region = (m.group(3) or "").strip()
         region = re.sub(r"^(?:\d{4}年?)", "", region)
         if region in ("", "市", "县", "区", "省", "市人民", "县人民"):
@@ -247,13 +266,12 @@ def read_columns(fields: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def _read_years(clean: str, meta: ReportMeta, title_year: int | None) -> None:
+def _read_years(clean: str, meta: ReportMeta, title_year: int | None, month: int | None) -> None:
     """Fill plan and review years: from the meeting date, else the title, else the report's own headings."""
     plan = _PLAN_HEAD.search(clean)
     review = _REVIEW_HEAD.search(clean)
     if meta.year is not None:
-        month = int(meta.date[5:7]) if meta.date else 1
-        meta.set("plan_year", meta.year + 1 if month >= 10 else meta.year, meta.sources.get("year", "header line"))
+        meta.set("plan_year", meta.year + 1 if (month or 1) >= 10 else meta.year, meta.sources.get("year", "header line"))
     elif title_year is not None:
         meta.set("plan_year", title_year, "title")
     elif plan:
@@ -300,7 +318,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     """Read metadata from a cleaned report; the raw text supplies the site's title, a table row its columns."""
     meta = ReportMeta(site_title=site_title(raw) if raw else "")
     head_end = _header_end(clean)
-    _read_date(clean, head_end, meta)
+    month = _read_date(clean, head_end, meta)
     session_place = _read_session(clean, head_end, meta)
     org = _read_speaker(clean, head_end, meta)
     title_region, title_year, title_line = _title(clean, head_end)
@@ -315,10 +333,10 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
         meta.aliases = sorted({voc.national_region, *voc.national}, key=len, reverse=True)
     else:
         candidates = [(title_region, "title"), (session_place, "header line"), (org, "header line"), (self_org, "body")]
-        place, source, disagree = _resolve(candidates)
         col_region = "".join(columns[k].split("=", 1)[1] for k in ("province", "city", "region") if k in columns)
+        place, source, disagree, alike = _resolve(candidates, clean[:head_end] + col_region)
         if place is None and col_region:
-            place, source, _ = _resolve([(columns["region"].split("=", 1)[1], "column")] if "region" in columns else [])
+            place, source, _, alike = _resolve([(columns["region"].split("=", 1)[1], "column")] if "region" in columns else [])
             if place is not None:
                 ctx = [p for p in _places_of(columns["region"].split("=", 1)[1])
                        if all(x in "".join(p.parents) for x in (columns.get("city", "=").split("=", 1)[1],) if x)]
@@ -326,6 +344,13 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                 source = "column:" + columns["region"].split("=", 1)[0]
         if place is None:
             meta.missing.append("region")
+        elif alike:  # the name is shared and the header does not say which: keep the name, guess no province
+            meta.set("region", place.name, source)
+            meta.short_region = short_name(place.name)
+            meta.level, meta.tier = level_of(place), tier_of(place)
+            meta.aliases = [a for a in _aliases(place) if not any(short_name(x) in a for x in place.parents)]
+            where = "、".join("".join(x for x in (*p.parents, p.name) if x != "市辖区") for p in (place, *alike))
+            meta.conflicts.append(f"{place.name} may be {where}; the text does not say which")
         else:
             meta.set("region", place.full_name, source)
             meta.province, meta.short_region = place.province, short_name(place.name)
@@ -337,7 +362,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                 if place.code not in {p.code for p in _places_of(col)}:
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
     _read_publisher(clean, meta)
-    _read_years(clean, meta, title_year)
+    _read_years(clean, meta, title_year, month)
     _apply_columns(meta, columns)
     if meta.region and not meta.level and meta.speaker_title:
         meta.level = meta.speaker_title.replace("代", "").replace("副", "")[0]
