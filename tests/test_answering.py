@@ -307,3 +307,26 @@ def test_a_sentence_running_on_into_a_later_goal_is_quoted_up_to_it():
                  passage("培育新品种5个以上，改造提升高标准农田6.3万亩，到2025年永久基本农田全部建成高标准农田。", "二、2023年工作安排"))
     assert res.answered and "6.3万亩" in res.text and "2025" not in res.text
     assert not answer("运城2023年高标准农田多少亩", passage("到2025年，建成高标准农田80万亩。", "二、2023年工作安排")).answered
+
+
+def test_when_the_agency_sent_it_is_its_dateline_not_the_meeting_date():
+    """"新华社是几号发的电" quotes the page's dateline; a report without one is said not to state it, never given the
+    meeting date."""
+    from rag.ingest.cleaning import clean_text
+    from rag.ingest.metadata import extract_metadata
+
+    raw = "2014国务院政府工作报告\n新华社北京3月14日电\n政府工作报告\n——2014年3月5日在第十二届全国人民代表大会第二次会议上\n各位代表："
+    q = understand("运城23年那份报告新华社是几月几号发的电", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "dateline")
+    for text, said in ((clean_text(raw), True), (clean_text(raw.replace("新华社北京3月14日电\n", "")), False)):
+        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
+                         {"plan_year": 2023, "spans": extract_metadata(text, text).spans})
+        res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
+        assert res.answered == said and ("新华社北京3月14日电[1]" in res.text if said else "没有写明" in res.text)
+        assert "3月5日" not in res.text
+
+
+def test_a_grade_answers_which_class():
+    """"水要保持在几类" is answered by "水质保持Ⅱ类": a grade is a figure."""
+    res = answer("运城2023年汾河水质要保持在几类", passage("确保汾河运城段水质保持Ⅲ类。", "二、2023年工作安排"))
+    assert res.answered and "Ⅲ类" in res.text

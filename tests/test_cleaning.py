@@ -101,3 +101,11 @@ def test_the_publisher_line_is_kept_on_its_own():
     assert "来源：新华日报" in lines and "省长 刘小涛" in lines and not any(l.startswith("时间") for l in lines)
     assert "来源：四川日报" in clean_text(raw.replace("来源：新华日报", "来源:\n四川日报")).split("\n")
     assert "来源：" not in clean_text(raw.replace("来源：新华日报", "来源：本站"))
+
+
+def test_a_news_agency_dateline_over_the_title_is_kept_on_its_own():
+    """"新华社北京3月14日电" over the title says when the agency sent the text: kept as the report's first line."""
+    raw = ("2014国务院政府工作报告\n新华社北京3月14日电\n政府工作报告\n——2014年3月5日在第十二届全国人民代表大会第二次会议上\n"
+           "各位代表：\n现在，我代表国务院，向大会作政府工作报告。")
+    lines = clean_text(raw).split("\n")
+    assert lines[:2] == ["新华社北京3月14日电", "政府工作报告"]

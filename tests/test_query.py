@@ -602,3 +602,23 @@ def test_done_and_how_many_asks_a_result():
     """"用了几天把新增确诊压到零": 了几 tells a thing done, like 了多少, though 新增 would read as a plan."""
     assert understand("辽宁用了几天把本地新增确诊压到零", REPORTS).intent == "result"
     assert understand("辽宁赤字率比上一年预算低了几个百分点", REPORTS).intent != "result"  # a change, asked of a target too
+
+
+def test_the_base_of_a_change_is_not_the_year_asked():
+    """"与2020年相比…下降了多少" and "比2020年增长多少" measure from 2020; the year asked is another."""
+    q = understand("运城2023年报告说，与2020年相比，生产安全事故起数下降了多少", REPORTS)
+    assert 2020 not in q.years and 2020 not in q.value_years
+    assert understand("运城22年GDP比2020年增长多少", REPORTS).years == [2022]
+    assert understand("运城2020年和2022年GDP分别是多少", REPORTS).years == [2020, 2022]
+
+
+def test_the_premiers_report_names_the_report():
+    """"14年总理报告里…去年" names the 2014 report; the year asked is 2013, read inside it."""
+    q = understand("14年总理报告里提到去年办的全运会是第几届", REPORTS)
+    assert q.value_years == [2013] and [g.words[0] for g in q.terms] == ["全国运动会"]
+
+
+def test_a_speech_verb_glued_to_the_next_word_is_no_term():
+    """"报告里分别说前一年跟哪些国家签了自贸协定": 说前 (jieba's cut) is no term; 签了 matches 签署, 自贸协定 its full name."""
+    words = {w for g in understand("14年报告里分别说前一年跟哪些国家签了自贸协定", REPORTS).terms for w in g.words}
+    assert "说前" not in words and {"签署", "自由贸易协定"} <= words

@@ -27,7 +27,8 @@ _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加�
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
 _ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
-_META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站"}
+_META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
+               "dateline": "通讯社的电头（发稿日期）"}
 
 
 @dataclass
@@ -177,9 +178,9 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
-    """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列."""
+    """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列, a grade (水质保持Ⅱ类)."""
     units = units_alternation(without=("年",))  # "过去一年" says when, not how much
-    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|一半|减半|翻番")
+    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|[ⅠⅡⅢⅣⅤⅥ]+类|一半|减半|翻番")
 
 
 def _not_a_rate(quote: str) -> bool:

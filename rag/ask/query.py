@@ -21,7 +21,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
-                          r"(?:那份|这份|那个|这个|那篇|这篇)?(?:(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
+                          r"(?:那份|这份|那个|这个|那篇|这篇)?(?:总理(?:的|做的|作的)?(?=报告)|(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _TOTAL = re.compile(r"累计|加起来|一共|总共|合计")
 _PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
@@ -30,6 +30,9 @@ _PLAN_ASK = re.compile(r"要[\u4e00-\u9fff]{0,4}(?:多少|几)")  # "十四五�
 _PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
 _PERIOD_SAID = re.compile(r"五年来|过去五年|这五年|[“\"]?十[一二三四五六]五[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
+# The base a change is measured from, not the year asked: "与2020年相比", "比2020年下降了多少", "较15年".
+_BASE_YEAR = re.compile(r"(?:(?:与|同|跟)\s*(20\d{2}|19\d{2}|\d{2})\s*年(?:末|底)?\s*(?=相比|比较)"
+                        r"|(?<![对相])(?:较|比)\s*(20\d{2}|19\d{2}|\d{2})\s*年(?:末|底)?(?![和与、及至到]))")
 _RELATIVE_YEAR = re.compile(r"去年|今年|明年|前年|上年|上一年")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{1,20})[”\"」』]")
 # A national word inside a compound is no scope: 国家级开发区, 中国式现代化, 中国特色.
@@ -414,7 +417,7 @@ def _content_words(text: str) -> list[str]:
         raw = text[s:e].strip().lower()
         word = voc.filler_affixes.sub("", raw)
         if len(word) == 2 and dictionary_words().get(word, 0) == 0:
-            word = voc.filler_glued.sub("", word)  # 解决|率要: the 要 belongs to the verb after
+            word = voc.filler_lead.sub("", voc.filler_glued.sub("", word))  # 解决|率要: the 要 belongs to the verb after
         single = len(raw) == 1 and CJK_RE.fullmatch(word) is not None and not filler.fullmatch(word)
         if single:
             run += word
@@ -460,6 +463,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
+    if cue["meta_dateline"].search(text):
+        return "meta", "dateline"
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
@@ -513,6 +518,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     unknown += _unknown_regions(_scope_part(text), list(spans), {r.region for r in reports})
     within: list[str] = []
     years = years_in(text)
+    base = {full_year(m.group(1) or m.group(2)) for m in _BASE_YEAR.finditer(text)}
+    years = [y for y in years if y not in base] if set(years) - base else years  # "与2020年相比…下降了多少": 2020 is a base
     plan = five_year_plan(text)
     scope_years: list[int] = []
     period = bool(plan) and not years and _PLAN_PERIOD.search(text) is not None

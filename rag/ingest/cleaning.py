@@ -56,6 +56,11 @@ def _is_furniture(line: str) -> bool:
     return bool(_FURNITURE.match(line)) and not vocabulary().sections["publisher_line"].match(line)
 
 
+def _is_dateline(line: str) -> bool:
+    """True for a news agency's dateline standing as a line of its own (新华社北京3月14日电)."""
+    return bool(vocabulary().sections["dateline"].fullmatch(line))
+
+
 def _join_bare_labels(lines: list[str]) -> list[str]:
     """Join a label left on its own line to its value ("来源:" / "四川日报" → "来源:四川日报")."""
     out: list[str] = []
@@ -160,8 +165,8 @@ def _rejoin(lines: list[str], width: int = 40) -> list[str]:
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))
         # A break inside quotation marks ("二、“⏎十四五⏎”时期…") is never a paragraph's end, even in a heading.
         quoted = bool(prev) and (prev[-1] in "“「『" or line[0] in "”」』")
-        if vocabulary().sections["publisher_line"].match(prev):
-            out.append(line)  # "来源：新华日报" is a line of its own
+        if vocabulary().sections["publisher_line"].match(prev) or _is_dateline(prev):
+            out.append(line)  # "来源：新华日报" and "新华社北京3月14日电" are lines of their own
         elif quoted or (broken and (len(prev) >= width or fragment)):
             out[-1] = prev + line
         else:
@@ -175,7 +180,9 @@ def clean_text(raw: str) -> str:
     text = normalize_width(text)
     lines = [re.sub(r"[ \t]+", " ", l).strip() for l in text.split("\n")]
     lines = [l for l in lines if l]
-    lines = lines[_start_index(lines):]
+    start = _start_index(lines)
+    dateline = next((i for i in range(max(0, start - 3), start) if _is_dateline(lines[i])), start)
+    lines = lines[dateline:]  # a news agency's dateline over the title belongs to the page of the report
     lines = _drop_second_copy(lines)
     lines = [l for l in _join_bare_labels(lines) if not _is_furniture(l)]
     width = _wrap_width(lines)

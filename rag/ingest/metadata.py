@@ -1,4 +1,4 @@
-"""Read a report's metadata (region, level, years, date, speaker, session, publisher) from its own text.
+"""Read a report's metadata (region, level, years, date, speaker, session, publisher, dateline) from its own text.
 
 Every field records where it was read (`sources`: title, header line, body, column:<name>, sidecar) and,
 for the header fields, where in the cleaned text (`spans`), so answers quote it without parsing again.
@@ -19,7 +19,7 @@ from rag.vocabulary import vocabulary
 
 __all__ = ["ReportMeta", "PAGE_FIELDS", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
 
-PAGE_FIELDS = ("publisher",)  # facts of the page, not the report: missing in the manifest, not warned about on ingest
+PAGE_FIELDS = ("publisher", "dateline")  # facts of the page, not the report: missing in the manifest, not warned about on ingest
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
 _CLOCK = re.compile(r"\s*\d{1,2}\s*(?:时|:)")
 _PAGE_LINE = re.compile(r"^(?:时间|发布|来源|发文|日期|更新|作者|编辑|责任编辑)")
@@ -67,6 +67,7 @@ class ReportMeta:
     speaker_title: str = ""
     session: str = ""
     publisher: str = ""             # the paper or site the page says published it (来源：新华日报)
+    dateline: str = ""              # a news agency's dateline over the text (新华社北京3月14日电)
     title: str = ""
     site_title: str = ""
     aliases: list[str] = field(default_factory=list)
@@ -140,6 +141,15 @@ def _read_publisher(clean: str, meta: ReportMeta) -> None:
         meta.missing.append("publisher")
         return
     meta.set("publisher", m.group(1), "page line", (m.start(), m.end(1)))
+
+
+def _read_dateline(clean: str, head_end: int, meta: ReportMeta) -> None:
+    """Fill the news agency's dateline from the header zone (新华社北京3月14日电), or record it missing."""
+    m = vocabulary().sections["dateline"].search(clean, 0, head_end + 200)
+    if m is None:
+        meta.missing.append("dateline")
+        return
+    meta.set("dateline", m.group(0), "page line", (m.start(), m.end()))
 
 
 def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
@@ -362,6 +372,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                 if place.code not in {p.code for p in _places_of(col)}:
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
     _read_publisher(clean, meta)
+    _read_dateline(clean, head_end, meta)
     _read_years(clean, meta, title_year, month)
     _apply_columns(meta, columns)
     if meta.region and not meta.level and meta.speaker_title:
