@@ -619,6 +619,6 @@ def test_the_premiers_report_names_the_report():
 
 
 def test_a_speech_verb_glued_to_the_next_word_is_no_term():
-    """"报告里分别说前一年跟哪些国家签了自贸协定": 说前 (jieba's cut) is no term; 签了 matches 签署, 自贸协定 its full name."""
+    """"报告里分别说前一年跟哪些国家签了自贸协定": 说前 (jieba's cut) is no term; 自贸协定 matches its full name."""
     words = {w for g in understand("14年报告里分别说前一年跟哪些国家签了自贸协定", REPORTS).terms for w in g.words}
-    assert "说前" not in words and {"签署", "自由贸易协定"} <= words
+    assert "说前" not in words and "自由贸易协定" in words
