@@ -417,7 +417,7 @@ def _content_words(text: str) -> list[str]:
         raw = text[s:e].strip().lower()
         word = voc.filler_affixes.sub("", raw)
         if len(word) == 2 and dictionary_words().get(word, 0) == 0:
-            word = voc.filler_lead.sub("", voc.filler_glued.sub("", word))  # 解决|率要: the 要 belongs to the verb after
+            word = voc.filler_lead.sub("", voc.filler_glued.sub("", word))  # 解决|率要 and 说|前一年: the glued character belongs elsewhere
         single = len(raw) == 1 and CJK_RE.fullmatch(word) is not None and not filler.fullmatch(word)
         if single:
             run += word
