@@ -61,6 +61,11 @@ def _is_dateline(line: str) -> bool:
     return bool(vocabulary().sections["dateline"].fullmatch(line))
 
 
+def _is_page_line(line: str) -> bool:
+    """True for a line stating a fact of the page (来源：新华日报, 新华社北京3月14日电): it stands on its own."""
+    return bool(vocabulary().sections["publisher_line"].match(line)) or _is_dateline(line)
+
+
 def _join_bare_labels(lines: list[str]) -> list[str]:
     """Join a label left on its own line to its value ("来源:" / "四川日报" → "来源:四川日报")."""
     out: list[str] = []
@@ -165,7 +170,7 @@ def _rejoin(lines: list[str], width: int = 40) -> list[str]:
         fragment = bool(prev) and ((len(line) <= 6 and "各位" not in line) or (len(prev) <= 6 and prev[-1] in "、，"))
         # A break inside quotation marks ("二、“⏎十四五⏎”时期…") is never a paragraph's end, even in a heading.
         quoted = bool(prev) and (prev[-1] in "“「『" or line[0] in "”」』")
-        if vocabulary().sections["publisher_line"].match(prev) or _is_dateline(prev):
+        if _is_page_line(prev):
             out.append(line)  # "来源：新华日报" and "新华社北京3月14日电" are lines of their own
         elif quoted or (broken and (len(prev) >= width or fragment)):
             out[-1] = prev + line

@@ -230,11 +230,13 @@ def _resolve(candidates: list[tuple[str, str]], context: str = "") -> tuple[Plac
     chosen: Place | None = None
     source = ""
     alike: list[Place] = []
+
+    def score(p: Place) -> tuple[int, bool]:
+        return sum(x in context for x in p.parents if x and x != "市辖区"), p.is_prefecture_or_above
+
     for cand, src in sorted((c for c in candidates if c[0]), key=lambda c: -len(c[0])):
         places = _places_of(_strip_prefix(cand))
         if places:
-            def score(p: Place) -> tuple[int, bool]:
-                return sum(x in context for x in p.parents if x and x != "市辖区"), p.is_prefecture_or_above
             chosen = max(places, key=score)
             alike = [p for p in places if score(p) == score(chosen) and p.code != chosen.code]
             source = src

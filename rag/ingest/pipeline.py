@@ -70,7 +70,7 @@ def _write_batch(index: Index, batch: list[SourceDocument], summary: IngestSumma
         getattr(summary, status).append(doc_id)
         if status == "unchanged":
             continue
-        unread = [f for f in meta.missing if f not in PAGE_FIELDS]  # most pages name no publisher: no warning for it
+        unread = [f for f in meta.missing if f not in PAGE_FIELDS]  # most pages name no publisher or dateline: no warning
         if unread:
             summary.warnings.append((doc_id, "could not read: " + ", ".join(unread)))
         if meta.not_a_report:
