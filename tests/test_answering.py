@@ -330,3 +330,43 @@ def test_a_grade_answers_which_class():
     """"水要保持在几类" is answered by "水质保持Ⅱ类": a grade is a figure."""
     res = answer("运城2023年汾河水质要保持在几类", passage("确保汾河运城段水质保持Ⅲ类。", "二、2023年工作安排"))
     assert res.answered and "Ⅲ类" in res.text
+
+
+def test_from_to_is_answered_with_both_ends():
+    """'从多少涨到多少' is answered by the sentence saying 从…到…, not by the year's rate."""
+    rate = passage("财政收入增长7.4%，扭转了增速放缓态势。", "一、过去五年工作回顾", "yc:4")
+    span = passage("五年来，财政收入从11.7万亿元增加到17.3万亿元。", "一、过去五年工作回顾", "yc:5")
+    res = answer("运城财政收入从多少涨到多少", rate, span)
+    assert res.answered and "11.7万亿元" in res.text and "17.3万亿元" in res.text
+
+
+def test_a_tenseless_question_of_a_plan_year_falls_back_to_its_plan():
+    """'23年地方发债多少' says neither done nor planned: with no review sentence, the year's own plan answers it."""
+    reports = [ReportInfo("yc", "运城市", ("运城市", "运城"), 2023, 2023, 2022),
+               ReportInfo("yc24", "运城市", ("运城市", "运城"), 2024, 2024, 2023)]
+    q = understand("运城23年地方发债多少", reports)
+    assert q.intent == "result"  # read as the year's results first, since a later report reviews it
+    plan = passage("今年拟安排财政赤字135亿元，其中代地方发债40亿元。", "二、2023年工作安排", "yc:6", part="plan")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [plan])])
+    assert res.answered and "40亿元" in res.text
+    q = understand("运城23年GDP增长多少", reports)  # a metric asked: its result or nothing, never the target
+    gdp = passage("主要预期目标是：地区生产总值增长6%左右。", "二、2023年工作安排", "yc:7", part="plan")
+    assert not ExtractiveAnswerer().answer(q, [PassageGroup("", [gdp])]).answered
+
+
+def test_a_weak_head_match_is_no_topic():
+    """'新增' met only by the 增 of 增长 does not make a sentence about new loans (the similarity fallback's guard)."""
+    from rag.ask.answering import _names_a_topic
+
+    q = understand("运城23年新增人民币贷款目标定了多少", REPORTS)
+    assert not _names_a_topic("广义货币预期增长14%。", q)
+    assert _names_a_topic("新增人民币贷款1000亿元。", q)
+
+
+def test_a_glossary_entry_with_a_quoted_part_names_its_term():
+    """'〔20〕“C”位：…' and '1、“三网”融合：…' define C位 and 三网融合."""
+    from rag.ask.answering import _entry_term_in
+
+    assert _entry_term_in("〔20〕“C”位：网络语言，特指能够带领全场的地位。", "C位是啥意思") == 2
+    assert _entry_term_in("1、“三网”融合：电信网、广播电视网、互联网融合。", "三网融合是什么") == 4
+    assert _entry_term_in("4.三个一：一个供水厂。", "三个一是啥") == 3

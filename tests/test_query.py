@@ -622,3 +622,28 @@ def test_a_speech_verb_glued_to_the_next_word_is_no_term():
     """"报告里分别说前一年跟哪些国家签了自贸协定": 说前 (jieba's cut) is no term; 自贸协定 matches its full name."""
     words = {w for g in understand("14年报告里分别说前一年跟哪些国家签了自贸协定", REPORTS).terms for w in g.words}
     assert "说前" not in words and "自由贸易协定" in words
+
+
+def test_an_attribute_asked_is_no_definition():
+    """'海西经济区的定位是什么' asks what the report says of it; 'X是什么意思' and 'X的含义是什么' ask a definition."""
+    assert understand("义马23年报告给开发区的定位是什么", REPORTS).intent != "glossary"
+    assert understand("义马23年报告说最大的家底是啥", REPORTS).intent != "glossary"
+    assert understand("义马23年报告里三个一是什么意思", REPORTS).intent == "glossary"
+    assert understand("义马23年报告里三个一的含义是什么", REPORTS).intent == "glossary"
+
+
+def test_coined_terms_are_kept_as_typed():
+    """A letter with a character (C位) and a programme named by digits (1118工程) are terms, not dropped."""
+    from rag.ask.query import term_groups
+
+    words = [w for g in term_groups("义马20年报告说让企业家站C位 C位是啥意思") for w in g.words]
+    assert words.count("C位") == 1
+    assert any("1118工程" in g.words for g in term_groups("义马20年说的1118工程具体要干啥"))
+    assert not any("A级" in g.words for g in term_groups("哪个景区评上了5A级景区"))  # a grade keeps its word
+
+
+def test_a_region_follow_up_in_the_same_year():
+    """'义马同一年的报告呢' swaps the region and keeps the year."""
+    reports = REPORTS + [ReportInfo("000_yima22", "义马市", ("义马市", "义马"), 2022, 2022, 2021)]
+    out = resolve_followup("义马同一年的报告呢", ["辽宁2022年报告里说上年规上工业增加值完成多少"], reports)
+    assert out.startswith("义马市") and "2022年" in out and "规上工业增加值" in out

@@ -26,7 +26,7 @@ _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
-_ENTRY_TERM = re.compile(r"^[\W\d]*[“\"]?([^：:“”\"\n]{1,24}?)[”\"]?(?:[：:]|\n)")
+_ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)[”\"]?(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）"}
 
@@ -119,7 +119,7 @@ def _match_quality(group: TermGroup, low: str) -> float:
         best = 0.5  # a four-character compound by its second word (植树造林 → 造林面积), too weak alone (学龄人口 ≠ 常住人口)
     if best == 0.0 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 2 and CJK_RE.match(group.head[1]) \
             and group.head[1] in low:
-        best = 0.3  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
+        best = _WEAK_HEAD  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
     return best
 
 
@@ -139,7 +139,7 @@ def _near_form(word: str, low: str) -> bool:
 def _names_a_topic(text: str, query: Query) -> bool:
     """True when the text names one of the question's topic words, not only a growth or amount word (增长, 总数)."""
     low = text.lower()
-    return any(_match_quality(g, low) > 0 for g in query.terms if g.kind not in ("growth", "amount", "kind_asked", "share"))
+    return any(_match_quality(g, low) > _WEAK_HEAD for g in query.terms if g.kind not in ("growth", "amount", "kind_asked", "share"))
 
 
 def _compact_share(pairs: Sequence[str], low: str, span: int) -> float:
@@ -237,6 +237,8 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
+_WEAK_HEAD = 0.3  # a word met only by its last character (新增 in 增长): too weak to say a sentence is about it
+_FROM_TO = re.compile(r"[从由][^，。；]{0,12}?\d[^，。；]{0,16}?(?:到|至)[^，。；]{0,4}?\d")  # 从11.7万亿元增加到17.3万亿元
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
 
@@ -261,6 +263,9 @@ class ExtractiveAnswerer:
                 continue
             q = replace(query, intent=group.intent) if group.intent and group.intent != query.intent else query
             pick = self.pick(q, group.passages)
+            if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
+                q = replace(q, intent="plan")
+                pick = self.pick(q, group.passages)
             if pick is None:
                 missing.append(group.region)
                 continue
@@ -364,6 +369,8 @@ class ExtractiveAnswerer:
         found = self.candidates(query, passages)
         if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it
             found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE] or found
+        if vocabulary().cues["from_to"].search(query.text):  # "从多少涨到多少": both ends, before a rate
+            found = [c for c in found if _FROM_TO.search(c.quoted)] or found
         for c in found:
             sc = score(query, c)
             if best is None or sc > best.score:
@@ -474,6 +481,14 @@ _BASELINE = re.compile(r"(?:比|较|从|由|与|同|于|以)\s*$")  # "比2020�
 _TIMES_BASE = re.compile(r"的[\d.]+倍|的[一二两三四五六七八九十]+倍")  # "分别是2005年的2.1倍": 2005 is the base
 
 
+def _tenseless(query: Query) -> bool:
+    """True when a question of a year asks no metric and says neither done nor planned ("14年代地方发债多少"): it was
+    read as the year's results only because a later report reviews that year."""
+    cue = vocabulary().cues
+    return query.intent == "result" and bool(query.years) and not query.metrics \
+        and not any(cue[k].search(query.text) for k in ("result", "target", "plan", "weak_result"))
+
+
 def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     """A figure for the year asked: the sentence names it, or its part of the report is about it.
 
@@ -551,7 +566,7 @@ _ITEM_BREAK = re.compile(r"[、，；]")
 def _entry_term_in(entry: str, question: str) -> int:
     """Length of the term a glossary entry defines ('4.三个一：…') if the question names it, else 0."""
     m = _ENTRY_TERM.match(entry)
-    term = fold(m.group(1)).strip("“”\"") if m else ""
+    term = re.sub(r"[“”\"]", "", fold(m.group(1))) if m else ""
     return len(term) if term and term in fold(question) else 0
 
 

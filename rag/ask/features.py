@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rag.ask.query import Query, measure_words, units_alternation
 from rag.ask.retrieval import Passage
-from rag.text import NAMED_YEAR
+from rag.text import NAMED_YEAR, fold
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
@@ -37,6 +37,7 @@ _MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总�
 _WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
 _PRESENT = re.compile(r"现在|目前|如今|当前")
+_MAGNITUDE = re.compile(r"[万亿千百]+")
 _MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
 
 
@@ -240,6 +241,21 @@ def f_year_named(q: Query, c: Candidate) -> float:
     return 1.0 if q.value_years and {int(y) for y in NAMED_YEAR.findall(c.sentence)} & set(q.value_years) else 0.0
 
 
+def _typed_figures(text: str) -> list[str]:
+    """The figures a question states itself, with their magnitude ("过10亿的项目" → 10亿); not years (14年, 2014年)."""
+    return [m.group() + (mag.group() if (mag := _MAGNITUDE.match(text, m.end())) else "")
+            for m in NUMBER.finditer(text) if not re.match(r"\s*年", text[m.end():])]
+
+
+def f_figure_typed(q: Query, c: Candidate) -> float:
+    """Share of the figures the question states ("投资过10亿的项目") that the quote states too."""
+    typed = _typed_figures(fold(q.text))
+    if not typed:
+        return 0.0
+    quote = fold(c.quoted)
+    return sum(re.search(rf"(?<![\d.]){re.escape(f)}", quote) is not None for f in typed) / len(typed)
+
+
 def f_glossary_entry(q: Query, c: Candidate) -> float:
     """For glossary questions: 1 for a glossary entry, plus half a point per character of the term it defines."""
     if q.intent != "glossary" or c.passage.kind != "glossary":
@@ -253,6 +269,7 @@ FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
     "glossary_entry": f_glossary_entry, "multi_year": f_multi_year, "year_named": f_year_named,
+    "figure_typed": f_figure_typed,
 }
 
 

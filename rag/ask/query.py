@@ -305,7 +305,8 @@ def term_groups(text: str) -> list[TermGroup]:
         if said in rest:
             groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
             rest = rest.replace(said, " ")
-    for code in re.findall(r"[A-Za-z]+\d+(?:\.\d+)?", rest):  # PM2.5, 5G, C919: a term as typed
+    coined = rf"[A-Za-z]+\d+(?:\.\d+)?|(?<![A-Za-z0-9])[A-Za-z](?!级)[\u4e00-\u9fff]|{voc.cues['numbered_name'].pattern}"
+    for code in dict.fromkeys(re.findall(coined, rest)):  # PM2.5, 5G, C919, C位, 1118工程: a term as typed
         groups.append(TermGroup((code,)))
         rest = rest.replace(code, " ")
     growth = next((w for w in sorted(voc.growth, key=len, reverse=True) if w in rest), None)
@@ -459,7 +460,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     text = cue["set_phrases"].sub(" ", text)  # 人均预期寿命 asks no target
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
-    if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text):
+    if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text) \
+            and not cue["attribute_asked"].search(text):
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
