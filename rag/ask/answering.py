@@ -26,7 +26,7 @@ _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
-_ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)[”\"]?(?:[：:]|\n)")  # “三网”融合：… names 三网融合
+_ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）"}
 

@@ -241,10 +241,12 @@ def f_year_named(q: Query, c: Candidate) -> float:
     return 1.0 if q.value_years and {int(y) for y in NAMED_YEAR.findall(c.sentence)} & set(q.value_years) else 0.0
 
 
-def _typed_figures(text: str) -> list[str]:
-    """The figures a question states itself, with their magnitude ("过10亿的项目" → 10亿); not years (14年, 2014年)."""
-    return [m.group() + (mag.group() if (mag := _MAGNITUDE.match(text, m.end())) else "")
-            for m in NUMBER.finditer(text) if not re.match(r"\s*年", text[m.end():])]
+@lru_cache(maxsize=256)
+def _typed_figures(text: str) -> tuple[str, ...]:
+    """The figures a question states itself, with their magnitude ("过10亿的项目" → 10亿); not years (14年, 2014年).
+    Cached: every candidate of one question asks it again."""
+    return tuple(m.group() + (mag.group() if (mag := _MAGNITUDE.match(text, m.end())) else "")
+            for m in NUMBER.finditer(text) if not re.match(r"\s*年", text[m.end():]))
 
 
 def f_figure_typed(q: Query, c: Candidate) -> float:
