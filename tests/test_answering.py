@@ -370,3 +370,14 @@ def test_a_glossary_entry_with_a_quoted_part_names_its_term():
     assert _entry_term_in("〔20〕“C”位：网络语言，特指能够带领全场的地位。", "C位是啥意思") == 2
     assert _entry_term_in("1、“三网”融合：电信网、广播电视网、互联网融合。", "三网融合是什么") == 4
     assert _entry_term_in("4.三个一：一个供水厂。", "三个一是啥") == 3
+
+
+def test_a_list_item_is_read_under_its_heading():
+    """'民生实事里新增就业定了多少': the item says 新增就业, its section heading says 民生实事, and both count."""
+    item = "2.实现城镇新增就业18万人以上，发布就业岗位50万个以上。"
+    q = understand("运城2023年民生实事城镇新增就业定了多少", REPORTS)
+    under = ExtractiveAnswerer().candidates(q, [passage(item, "附件 2023年市级民生实事", part="plan")], min_cover=0)
+    other = ExtractiveAnswerer().candidates(q, [passage(item, "四、加强政府自身建设", part="plan")], min_cover=0)
+    assert under[0].cover == 1.0 and other[0].cover < 0.7
+    res = answer("运城2023年民生实事城镇新增就业定了多少", passage(item, "附件 2023年市级民生实事", part="plan"))
+    assert res.answered and "18万人以上" in res.text

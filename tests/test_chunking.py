@@ -91,3 +91,16 @@ def test_bracketed_notes_after_the_closing_are_a_glossary():
             "〔1〕双代：气代煤、电代煤。\n〔2〕五气共治：治理燃煤、扬尘、工业、机动车和新能源替代。\n")
     gloss = [c.text for c in chunk_report(text, min_chars=5) if c.kind == "glossary"]
     assert gloss == ["〔1〕双代：气代煤、电代煤。", "〔2〕五气共治：治理燃煤、扬尘、工业、机动车和新能源替代。"]
+
+
+def test_an_appendix_after_the_closing_is_its_own_section():
+    """'附件' over '2026年自治区民生实事' is a section of the plan year; '附件2：2025年…完成情况' reviews; '附：短语说明' is a glossary."""
+    text = ("各位代表：\n一、2025年工作回顾\n过去一年，生产总值增长5%。\n二、2026年重点工作\n今年就业是民生之本。\n"
+            "各位代表！让我们奋斗！\n附件\n2026年自治区民生实事\n1.实现城镇新增就业18万人以上。\n"
+            "附件2：2025年民生实事完成情况\n1.新增就业20万人。\n附：短语说明\n1.散乱污企业：指不达标排放的企业。\n")
+    chunks = chunk_report(text, min_chars=1, years=(2025, 2026))
+    by_text = {c.text.split("\n")[0]: (c.section, c.part, c.kind) for c in chunks}
+    assert by_text["1.实现城镇新增就业18万人以上。"] == (["附件 2026年自治区民生实事"], "plan", "body")
+    assert by_text["1.新增就业20万人。"] == (["附件2：2025年民生实事完成情况"], "review", "body")
+    assert by_text["1.散乱污企业：指不达标排放的企业。"][2] == "glossary"
+    assert not any("附件" in c.text for c in chunks if c.section == ["二、2026年重点工作"])

@@ -647,3 +647,10 @@ def test_a_region_follow_up_in_the_same_year():
     reports = REPORTS + [ReportInfo("000_yima22", "义马市", ("义马市", "义马"), 2022, 2022, 2021)]
     out = resolve_followup("义马同一年的报告呢", ["辽宁2022年报告里说上年规上工业增加值完成多少"], reports)
     assert out.startswith("义马市") and "2022年" in out and "规上工业增加值" in out
+
+
+def test_a_year_before_dai_is_a_year_unless_it_names_a_decade():
+    """'2023年代地方发债' is 2023 (代 begins 代地方); '90年代' and '2020年代' are decades."""
+    assert understand("2023年代地方发债多少", REPORTS).years == [2023]
+    assert understand("90年代的国企改革", REPORTS).years == []
+    assert understand("2020年代末要实现什么", REPORTS).years == []

@@ -315,6 +315,7 @@ class ExtractiveAnswerer:
             sentences = split_sentences(p.text)
             periods = "".join(f"\n{m}" for m in _PERIOD.findall(p.section))  # its part's heading says which five years
             periods += "\n五年" if "五年" in p.section or "五年" in p.text else ""  # "这五年…": the passage is about them
+            heading = "\n" + p.section.rsplit(" > ", 1)[-1]
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent):
@@ -328,6 +329,8 @@ class ExtractiveAnswerer:
                 cover = covered(sent, query)
                 if cover and periods:  # the period is said around it; the sentence must still name something asked
                     cover = covered(sent + periods, query)
+                if cover and heading:  # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…")
+                    cover = max(cover, covered(sent + heading, query))
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about

@@ -17,7 +17,7 @@ __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in",
 # A year: "2022年", "22年"; not a length of time ("延长30年", "近20年来", "30年以上").
 _DURATION_BEFORE = ("延长", "长达", "连续", "历时", "持续", "经过", "近", "满", "超过", "未来", "过去", "再", "用了", "用")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _DURATION_BEFORE)
-                   + r"\d{2})\s*年(?!代|来(?![了过])|间|以上|之久|时间)")
+                   + r"\d{2})\s*年(?!(?<=0年)代|来(?![了过])|间|以上|之久|时间)")  # 90年代 is a decade; 2023年代(发债) is not
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"

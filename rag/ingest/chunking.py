@@ -180,6 +180,8 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
     named = NAMED_YEAR.search(title)
     if named and plan and int(named.group(1)) < plan:  # "一、关于2012年政府工作" in the 2013 report
         return "review"
+    if named and plan and int(named.group(1)) == plan:  # an appendix "安国市2022年十大工程" in the 2022 report
+        return "plan"
     if _PLAN_TITLE.search(title):
         return "plan"
     opening = opening.strip()
@@ -210,6 +212,17 @@ def _period_opening(text: str, start: int, end: int, plan: int | None) -> re.Mat
     return None
 
 
+def _appendix_title(text: str, m: re.Match[str], end: int) -> tuple[str, int]:
+    """An appendix's title and where its body starts: the rest of its line, else the short line after it."""
+    if m.group(1).strip():
+        return m.group().strip(), m.end()
+    nl = text.find("\n", m.end() + 1, end)
+    line = text[m.end():nl if nl >= 0 else end].strip()
+    if line and len(line) <= 40 and not re.search(r"[。！？；]", line):
+        return f"{m.group().strip()} {line}", (nl if nl >= 0 else end)
+    return m.group().strip(), m.end()
+
+
 def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
                  years: tuple[int | None, int | None] = (None, None)) -> list[Chunk]:
     """Split a cleaned report into chunks carrying their section path, part and offsets; years = (review, plan)."""
@@ -217,8 +230,11 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
     plan_opening = vocabulary().sections["plan_opening"]
     gloss = heading_re.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
-    heads = _headings(text[:body_end])
     greet = text.find("各位代表")
+    appendices = [m for m in vocabulary().sections["appendix_heading"].finditer(text, max(greet, 0), body_end)
+                  if greet >= 0]
+    main_end = appendices[0].start() if appendices else body_end
+    heads = _headings(text[:main_end])
     header_end = heads[0].start if heads else min(body_end, text.find("\n") + 1 or 200)
     chunks: list[Chunk] = []
     if header_end > 0:
@@ -231,7 +247,7 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
     for i, h in enumerate(heads):
         del path[h.level:]
         path.append(h.title)
-        nxt = heads[i + 1].start if i + 1 < len(heads) else body_end
+        nxt = heads[i + 1].start if i + 1 < len(heads) else main_end
         if h.level == 0:
             part = _part_kind(h.title, text[h.body_start:h.body_start + 160], years)
         start = h.body_start
@@ -249,8 +265,14 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
             for c in _pack(text, start, nxt, path, max_chars, min_chars):
                 c.part = part
                 chunks.append(c)
-    if not heads and header_end < body_end:
-        chunks += _pack(text, header_end, body_end, ["正文"], max_chars, min_chars)
+    if not heads and header_end < main_end:
+        chunks += _pack(text, header_end, main_end, ["正文"], max_chars, min_chars)
+    for i, m in enumerate(appendices):
+        end = appendices[i + 1].start() if i + 1 < len(appendices) else body_end
+        title, start = _appendix_title(text, m, end)
+        for c in _pack(text, start, end, [title], max_chars, min_chars):
+            c.part = _part_kind(title, text[start:start + 160], years)
+            chunks.append(c)
     if gloss:
         heading = gloss.re is heading_re
         title = gloss.group().strip() if heading else "注释"
