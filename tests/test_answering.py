@@ -381,3 +381,63 @@ def test_a_list_item_is_read_under_its_heading():
     assert under[0].cover == 1.0 and other[0].cover < 0.7
     res = answer("运城2023年民生实事城镇新增就业定了多少", passage(item, "附件 2023年市级民生实事", part="plan"))
     assert res.answered and "18万人以上" in res.text
+
+
+def test_a_sibling_metric_is_not_half_of_the_one_asked():
+    """农村居民人均可支配收入 does not answer 城镇居民人均可支配收入; '城镇居民、农村居民人均可支配收入' names both."""
+    res = answer("运城2022年城镇居民人均可支配收入是多少", passage("农村居民人均可支配收入达到7476元。", "一、2022年工作回顾",
+                                                     part="review"))
+    assert not res.answered
+    res = answer("运城2022年城镇居民人均可支配收入增长多少", passage("城镇居民、农村居民人均可支配收入分别增长4.5%、5.7%。",
+                                                      "一、2022年工作回顾", part="review"))
+    assert res.answered and "4.5%" in res.text
+
+
+def test_a_month_is_no_figure():
+    """'涨幅从8月份起逐月回落' says when, not how much: it does not answer 涨了多少."""
+    res = answer("运城2022年CPI实际涨了多少", passage("居民消费价格涨幅从8月份起逐月回落。", "一、2022年工作回顾", part="review"))
+    assert not res.answered
+
+
+def test_a_five_year_part_sets_goals_for_its_last_year():
+    """In a 2023 report, '二、今后五年的奋斗目标' sets goals for 2027, not for 2023; a slogan heading is the year's work."""
+    goal = "全部财政收入年均增长18%，达到70亿元。"
+    five = passage(goal, "二、今后五年的奋斗目标", part="plan")
+    assert answer("运城2023年报告里说到2027年财政收入要达到多少", five).answered
+    assert not answer("运城2023年财政收入目标是多少", five).answered
+    assert answer("运城2023年财政收入目标是多少", passage(goal, "三、全力推动“十五五”开好局", part="plan")).answered
+
+
+def test_who_took_the_photo_is_the_pages_photo_credit():
+    """"照片是谁拍的" quotes the credit under the page's photo (本报记者 朱江 摄), never the speaker; a page without one
+    is said not to state it."""
+    from rag.ingest.metadata import extract_metadata
+
+    text = ("江苏省政府工作报告\n——2026年2月3日在江苏省第十四届人民代表大会第五次会议上\n省长 刘小涛\n"
+            "省长刘小涛代表省人民政府向大会作政府工作报告。本报记者 朱江 摄\n各位代表：\n现在，我代表省人民政府报告工作。")
+    q = understand("运城23年报告配的那张省长作报告的照片是谁拍的", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "photographer")
+    for page, said in ((text, True), (text.replace("本报记者 朱江 摄", ""), False)):
+        meta = extract_metadata(page, page)
+        assert meta.photographer == ("朱江" if said else "") and ("photographer" in meta.missing) != said
+        header = Passage("yc:0", "yc", page, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
+                         {"plan_year": 2023, "spans": meta.spans})
+        res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
+        assert res.answered == said and ("朱江" in res.text if said else "没有写明" in res.text)
+        assert "刘小涛" not in res.text
+
+
+def test_a_list_named_by_its_initials():
+    """'科教文卫体' is met by "科技、教育、文化、卫生、体育"; '服务业' is not met by "服务、业务、就业"."""
+    from rag.ask.answering import _initials_of_a_list
+
+    assert _initials_of_a_list("科教文卫体", "各级政府加大对科技、教育、文化、卫生、体育事业的投入")
+    assert not _initials_of_a_list("服务业", "服务、业务、就业")
+    assert not _initials_of_a_list("科教文卫体", "科技创新，教育优先")
+
+
+def test_firms_are_counted_in_hu_or_jia():
+    """'多少家企业' is answered by "白名单企业55万户"."""
+    res = answer("运城2022年无事不扰名单里有多少家企业",
+                 passage("纳入“无事不扰”白名单企业55万户。", "一、2022年工作回顾", part="review"))
+    assert res.answered and "55万户" in res.text

@@ -654,3 +654,12 @@ def test_a_year_before_dai_is_a_year_unless_it_names_a_decade():
     assert understand("2023年代地方发债多少", REPORTS).years == [2023]
     assert understand("90年代的国企改革", REPORTS).years == []
     assert understand("2020年代末要实现什么", REPORTS).years == []
+
+
+def test_everyday_words_for_income_and_what_is_left():
+    """'农民一年能挣多少' asks an income; '还剩多少贫困人口' asks what is 剩余; '两起大事故' counts, it is no term."""
+    words = [g.words for g in understand("义马2022年农民一年人均能挣多少", REPORTS).terms]
+    assert any("收入" in w for w in words)
+    words = [g.words for g in understand("义马2022年最后还剩多少贫困人口", REPORTS).terms]
+    assert any("剩余" in w for w in words)
+    assert [g.words for g in understand("义马2022年那两起大事故", REPORTS).terms] == [("事故",)]

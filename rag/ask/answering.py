@@ -13,7 +13,7 @@ from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candida
 from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
-from rag.text import CJK_RE, cn_to_int, fold, split_sentences
+from rag.text import CJK_RE, cn_to_int, five_year_plan, fold, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
@@ -26,9 +26,10 @@ _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
+_PERIOD_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?[“\"]?(十[一二三四五六]五|(?:今后|未来)五年)")  # a part headed by its five years
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
-               "dateline": "通讯社的电头（发稿日期）"}
+               "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者"}
 
 
 @dataclass
@@ -106,12 +107,16 @@ def _match_quality(group: TermGroup, low: str) -> float:
         best = max(best, 0.8)  # "粮食…产量": the metric's parts, split by other words
     if best == 0.0:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
+        if group.metric is not None and (others := _sibling_metrics(group.metric.name)):
+            low = others.sub("\n", low)  # 农村居民人均可支配收入 is another metric, not half of 城镇居民…
         for w in (w for w in group.words[:1] if len(w) >= 3 and not w.isascii()):
             pairs = [w[i:i + 2] for i in range(len(w) - 1)]
             share = sum(p in low for p in pairs) / len(pairs)
             if share and len(group.words) > 1:  # a metric's name with a word inside (棚户区住房改造), not pairs strewn about
                 share = _compact_share(pairs, low, len(w) + 4)
             best = max(best, 0.8 * share)
+    if best == 0.0 and group.kind == "word" and len(group.words) == 1 and _initials_of_a_list(group.head, low):
+        best = 0.8  # 科教文卫体 → "科技、教育、文化、卫生、体育": a list named by the first character of each item
     if best < 0.7 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 3 and _near_form(group.head, low):
         best = 0.7  # one character more or less, first and last kept (停车位 → 停车泊位, 织布机 → 织机)
     if best < 0.6 and group.kind == "word" and len(group.words) == 1 and len(group.head) == 4 \
@@ -121,6 +126,31 @@ def _match_quality(group: TermGroup, low: str) -> float:
             and group.head[1] in low:
         best = _WEAK_HEAD  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
     return best
+
+
+def _initials_of_a_list(word: str, low: str) -> bool:
+    """True when a clause lists items ("科技、教育、文化、卫生、体育") whose first characters, in order, spell the word typed
+    (科教文卫体); the first item may carry the words before it (加大对科技)."""
+    if not 3 <= len(word) <= 6 or not all(CJK_RE.match(ch) for ch in word):
+        return False
+    for clause in re.split(r"[，。；：\n]", low):
+        items = [i.strip() for i in re.split(r"[、和及与]", clause)]
+        for k in range(len(items) - len(word) + 1):
+            run = items[k:k + len(word)]
+            if word[0] in run[0][-3:] and all(i[:1] == ch for i, ch in zip(run[1:], word[1:], strict=True)):
+                return True
+    return False
+
+
+@lru_cache(maxsize=256)
+def _sibling_metrics(name: str) -> re.Pattern[str] | None:
+    """The names of the other metrics that are no form of this one (not inside its words, nor holding one of them)."""
+    own = vocabulary().metric(name)
+    words = own.words if own else (name,)
+    alts = sorted({w.lower() for m in vocabulary().metrics if m.name != name for w in m.words
+                   if len(w) >= 3 and not any(w in x or x in w for x in words)}, key=len, reverse=True)
+    # one joined to the name before it ("城镇居民、农村居民人均可支配收入") shares its tail with that name: kept
+    return re.compile("(?<![、和与及])(?:" + "|".join(re.escape(w) for w in alts) + ")") if alts else None
 
 
 def _near_form(word: str, low: str) -> bool:
@@ -511,8 +541,23 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     # In the plan part, a sentence with no word of achievement is a task for the plan year ("新增城镇就业4700人").
     achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or (not STRONG_TARGET.search(sent) and p.part != "plan"))
     key = "review_year" if in_review(p) or achieved else "plan_year"
+    end = None if key == "review_year" else _period_end(p)
+    if end is not None:
+        return end in wanted  # a five-year part's goals are for its last year, not for the plan year
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted
+
+
+def _period_end(p: Passage) -> int | None:
+    """The last year of the five years a plan part's heading is about ("今后五年的奋斗目标", "“十二五”发展目标"), unless
+    the heading names a year of its own ("“十五五”时期主要目标和2026年重点工作")."""
+    if NAMED_YEAR.search(p.section) or not (m := _PERIOD_PART.match(p.section)):
+        return None  # a slogan heading ("全力推动“十五五”开好局") is the year's work, not the period's
+    plan = p.doc_meta.get("plan_year")
+    span = five_year_plan(m.group(1))
+    if not plan or (span is not None and not span[0] <= int(plan) <= span[1]):
+        return None
+    return span[1] if span else int(plan) + 4
 
 
 def _before_goal_year(sent: str) -> int | None:

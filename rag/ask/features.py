@@ -24,8 +24,9 @@ __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review",
            "WEIGHTS_FILE", "unit_asked", "PERCENT"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
-# a figure; a year (2022年), M2 or a list index ("2.专精特新…", "3、") is not one
-NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?")
+# a figure; a year (2022年), a date (8月份, 3月5日), M2 or a list index ("2.专精特新…", "3、") is not one
+NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}\s*月)(?!(?<=月)\d{1,2}\s*[日号])"
+                    r"(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?")
 _AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:万亿|亿|万)?元")
 PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")

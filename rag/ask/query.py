@@ -63,7 +63,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session, or several ("date session")
+    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer, or several
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -465,6 +465,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
+    if cue["meta_photographer"].search(text):
+        return "meta", "photographer"
     if cue["meta_dateline"].search(text):
         return "meta", "dateline"
     when = cue["meta_date"].search(text)

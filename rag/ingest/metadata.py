@@ -19,7 +19,7 @@ from rag.vocabulary import vocabulary
 
 __all__ = ["ReportMeta", "PAGE_FIELDS", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
 
-PAGE_FIELDS = ("publisher", "dateline")  # facts of the page, not the report: missing in the manifest, not warned about on ingest
+PAGE_FIELDS = ("publisher", "dateline", "photographer")  # facts of the page, not the report: missing in the manifest, not warned about on ingest
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
 _CLOCK = re.compile(r"\s*\d{1,2}\s*(?:时|:)")
 _PAGE_LINE = re.compile(r"^(?:时间|发布|来源|发文|日期|更新|作者|编辑|责任编辑)")
@@ -68,6 +68,7 @@ class ReportMeta:
     session: str = ""
     publisher: str = ""             # the paper or site the page says published it (来源：新华日报)
     dateline: str = ""              # a news agency's dateline over the text (新华社北京3月14日电)
+    photographer: str = ""          # the credit under the page's photo (本报记者 朱江 摄)
     title: str = ""
     site_title: str = ""
     aliases: list[str] = field(default_factory=list)
@@ -150,6 +151,15 @@ def _read_dateline(clean: str, head_end: int, meta: ReportMeta) -> None:
         meta.missing.append("dateline")
         return
     meta.set("dateline", m.group(0), "page line", (m.start(), m.end()))
+
+
+def _read_photographer(clean: str, head_end: int, meta: ReportMeta) -> None:
+    """Fill the photographer from the photo credit in the header zone (本报记者 朱江 摄), or record it missing."""
+    m = vocabulary().sections["photo_credit"].search(clean, 0, head_end + 200)
+    if m is None:
+        meta.missing.append("photographer")
+        return
+    meta.set("photographer", re.sub(r"\s", "", m.group(1) or m.group(2)), "page line", (m.start(), m.end()))
 
 
 def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
@@ -375,6 +385,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
     _read_publisher(clean, meta)
     _read_dateline(clean, head_end, meta)
+    _read_photographer(clean, head_end, meta)
     _read_years(clean, meta, title_year, month)
     _apply_columns(meta, columns)
     if meta.region and not meta.level and meta.speaker_title:
