@@ -663,3 +663,12 @@ def test_everyday_words_for_income_and_what_is_left():
     words = [g.words for g in understand("义马2022年最后还剩多少贫困人口", REPORTS).terms]
     assert any("剩余" in w for w in words)
     assert [g.words for g in understand("义马2022年那两起大事故", REPORTS).terms] == [("事故",)]
+
+
+def test_each_region_can_be_asked_its_own_thing():
+    """'辽宁的A和青海的B各多少' gives each region its own terms; '辽宁和青海的A' asks both the same."""
+    q = understand("辽宁自贸试验区的首创举措和青海示范区的制度创新成果各有多少项", REPORTS)
+    own = {r: {q.terms[i].head for i in ts} for r, ts in q.region_terms.items()}
+    assert {"首创", "举措"} <= own["辽宁省"] and not {"创新", "成果"} & own["辽宁省"]
+    assert {"创新", "成果"} <= own["青海省"] and not {"首创", "举措"} & own["青海省"]
+    assert understand("辽宁和青海2022年城镇新增就业目标各多少", REPORTS).region_terms == {}

@@ -292,6 +292,7 @@ class ExtractiveAnswerer:
                 unheld.append(group.region)
                 continue
             q = replace(query, intent=group.intent) if group.intent and group.intent != query.intent else query
+            q = _own_terms(q, group.region)
             pick = self.pick(q, group.passages)
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
                 q = replace(q, intent="plan")
@@ -512,6 +513,14 @@ def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
 _ACHIEVED = re.compile(r"同比|比上年|较上年|全年(?:完成|实现|达到)|(?:增长|增加|下降|提高)了")
 _BASELINE = re.compile(r"(?:比|较|从|由|与|同|于|以)\s*$")  # "比2020年增长", "由2015年的…增加到": a baseline year, not the year it is about
 _TIMES_BASE = re.compile(r"的[\d.]+倍|的[一二两三四五六七八九十]+倍")  # "分别是2005年的2.1倍": 2005 is the base
+
+
+def _own_terms(query: Query, label: str) -> Query:
+    """The question as asked of one region, when each region is asked about its own thing ("福建的A和江苏的B")."""
+    own = next((ts for region, ts in query.region_terms.items() if label.startswith(region)), None)
+    if own is None or len(query.weights) != len(query.terms):
+        return query
+    return replace(query, terms=[query.terms[i] for i in own], weights=[query.weights[i] for i in own])
 
 
 def _tenseless(query: Query) -> bool:

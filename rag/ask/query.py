@@ -58,6 +58,7 @@ class Query:
     regions: list[str] = field(default_factory=list)
     region_docs: dict[str, list[str]] = field(default_factory=dict)  # region → its matching reports
     region_years: dict[str, list[int]] = field(default_factory=dict)  # "河北21年和满城22年": each region's own years
+    region_terms: dict[str, list[int]] = field(default_factory=dict)  # "福建的A和江苏的B": the terms each region is asked
     unknown_regions: list[str] = field(default_factory=list)
     inside_regions: list[str] = field(default_factory=list)  # places with no report, asked of the held region around them
     years: list[int] = field(default_factory=list)
@@ -605,8 +606,32 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
     q.region_years = _region_years(text, region_docs, reports, goal) if len(region_docs) > 1 and len(years) > 1 else {}
+    q.region_terms = _region_terms(text, terms, region_docs, reports) if len(region_docs) > 1 else {}
     q.lookups = _lookups(q, candidates)
     return q
+
+
+def _region_terms(text: str, terms: Sequence[TermGroup], region_docs: dict[str, list[str]],
+                  reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
+    """Which terms each region is asked about when the question gives each its own ("福建自贸试验区的首创举措和江苏
+    示范区的创新成果各有多少项": 首创举措 of 福建, 创新成果 of 江苏); {} when the regions share what is asked."""
+    where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
+             for region in region_docs}
+    if min(where.values()) < 0:
+        return {}
+    order = sorted(where, key=where.__getitem__)
+    bounds = [where[r] for r in order] + [len(text)]
+    parts = [text[bounds[i]:bounds[i + 1]] for i in range(len(order))]
+
+    def typed_in(g: TermGroup, part: str) -> bool:
+        return any(w and w in part for w in (*g.words, *g.loose))
+
+    if not all(re.search(r"(?:和|与|及|跟|同|、|，|,|以及)\s*$", part) for part in parts[:-1]):
+        return {}  # a place inside the topic ("米易县哪个地方入选了四川十大冬游胜地"), not regions set side by side
+    homes = [{i for i, part in enumerate(parts) if typed_in(g, part)} for g in terms]
+    if any(sum(h == {i} for h in homes) < 2 for i in range(len(parts))):
+        return {}  # a region with less than two terms of its own: every region is asked the same ("河南和福建…就业目标")
+    return {r: [t for t, h in enumerate(homes) if not h or i in h] for i, r in enumerate(order)}
 
 
 def _asked_only_reviewed(years: Sequence[int], reports: Sequence[ReportInfo]) -> bool:
