@@ -154,7 +154,7 @@ def _other_tracks(out_dir: Path) -> str:
              "gold_h (110) 88.0 / 89.0 / 100, gold_i (100) 80.2 / 84.6 / 100, gold_j (100) 80.4 / 81.5 / 100, gold_k (100) 86.8 / 89.0 / 100, "
              "gold_l (100) 63.0 / 65.2 / 100, gold_m (100) 78.0 / 76.9 / 100, gold_n (100) 75.8 / 76.9 / 66.7, "
              "gold_o (100) 69.6 / 72.8 / 87.5, gold_p (100) 78.3 / 77.2 / 87.5, gold_q (100) 82.6 / 82.6 / 87.5, "
-             "gold_r (100) 86.8 / 85.7 / 88.9, gold_s (100) 74.7 / 75.8 / 88.9)."]
+             "gold_r (100) 86.8 / 85.7 / 88.9, gold_s (100) 74.7 / 75.8 / 88.9, gold_t (100) 80.2 / 82.4 / 77.8)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():
