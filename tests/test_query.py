@@ -663,6 +663,10 @@ def test_everyday_words_for_income_and_what_is_left():
     words = [g.words for g in understand("义马2022年最后还剩多少贫困人口", REPORTS).terms]
     assert any("剩余" in w for w in words)
     assert [g.words for g in understand("义马2022年那两起大事故", REPORTS).terms] == [("事故",)]
+    words = [g.words for g in understand("义马2022年农民工孩子在公办学校上学的比例", REPORTS).terms]
+    assert any("子女" in w for w in words) and not any("覆盖" in w for w in words)
+    words = [g.words for g in understand("义马2022年新盖了多少套房", REPORTS).terms]
+    assert any("新建" in w for w in words)
 
 
 def test_each_region_can_be_asked_its_own_thing():

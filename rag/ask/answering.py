@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, in_review, score, unit_asked, wants_number
+from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, asks_period, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
@@ -232,14 +232,17 @@ def _in_unit(quote: str, unit: str) -> bool:
     return re.search(rf"\d\s*[多余]?[万亿千百]*[多余]?{alias}", quote) is not None  # 2100多万人, 30余万套
 
 
-def covered(text: str, query: Query) -> float:
-    """Share of the question's term weight the text names."""
+def covered(text: str, query: Query, context: str = "") -> float:
+    """Share of the question's term weight the text names (`context`, a heading over it, may name any term but a
+    metric: the figure quoted must be the metric's own)."""
     if not query.terms:
         return 0.5
     low = _spell_pairs(text.lower())
+    wide = low + "\n" + context.lower() if context else low
     weights = query.weights if len(query.weights) == len(query.terms) else [term_weight(g) for g in query.terms]
     # A share word or the kind asked is half met unsaid: 毛入学率 is the 比例 asked; 283厂 is the 哪家单位
-    hit = sum(w * max(_match_quality(g, _bare(g, low)), 0.5 if g.kind in ("kind_asked", "share") else 0.0)
+    hit = sum(w * max(_match_quality(g, _bare(g, low if g.kind == "metric" else wide)),
+                      0.5 if g.kind in ("kind_asked", "share") else 0.0)
               for g, w in zip(query.terms, weights, strict=True))
     return hit / sum(weights)
 
@@ -346,7 +349,7 @@ class ExtractiveAnswerer:
             sentences = split_sentences(p.text)
             periods = "".join(f"\n{m}" for m in _PERIOD.findall(p.section))  # its part's heading says which five years
             periods += "\n五年" if "五年" in p.section or "五年" in p.text else ""  # "这五年…": the passage is about them
-            heading = "\n" + p.section.rsplit(" > ", 1)[-1]
+            heading = p.section.rsplit(" > ", 1)[-1]
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent):
@@ -361,7 +364,7 @@ class ExtractiveAnswerer:
                 if cover and periods:  # the period is said around it; the sentence must still name something asked
                     cover = covered(sent + periods, query)
                 if cover and heading:  # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…")
-                    cover = max(cover, covered(sent + heading, query))
+                    cover = max(cover, covered(sent, query, heading))
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about
@@ -551,8 +554,8 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
     achieved = query.intent == "result" and (bool(_ACHIEVED.search(sent)) or (not STRONG_TARGET.search(sent) and p.part != "plan"))
     key = "review_year" if in_review(p) or achieved else "plan_year"
     end = None if key == "review_year" else _period_end(p)
-    if end is not None:
-        return end in wanted  # a five-year part's goals are for its last year, not for the plan year
+    if end is not None:  # a five-year part's goals are for its last year, not for the plan year (unless the five are asked)
+        return end in wanted or asks_period(query)
     year = p.doc_meta.get(key)
     return year is None or int(year) in wanted
 

@@ -21,7 +21,7 @@ from rag.text import NAMED_YEAR, fold
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
-           "WEIGHTS_FILE", "unit_asked", "PERCENT"]
+           "WEIGHTS_FILE", "unit_asked", "PERCENT", "asks_period"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # a figure; a year (2022年), a date (8月份, 3月5日), M2 or a list index ("2.专精特新…", "3、") is not one
@@ -165,14 +165,14 @@ def f_rate(q: Query, c: Candidate) -> float:
     return 1.0 if PERCENT.search(c.quoted) else 0.0
 
 
-def _asks_period(q: Query) -> bool:
+def asks_period(q: Query) -> bool:
     """True when the question is about several years (十三五时期, 五年来, 累计): a year's own section or list is not it."""
     return _MULTI_YEAR.search(q.text) is not None
 
 
 def f_year_section(q: Query, c: Candidate) -> float:
     """1 when the passage's section names a year the question asks about (target and result questions)."""
-    if q.intent not in ("target", "plan", "result") or _asks_period(q):
+    if q.intent not in ("target", "plan", "result") or asks_period(q):
         return 0.0
     return 1.0 if q.value_years and any(str(y) in c.passage.section for y in q.value_years) else 0.0
 
@@ -199,12 +199,12 @@ def f_achieved_wording(q: Query, c: Candidate) -> float:
 def f_plan_year_section(q: Query, c: Candidate) -> float:
     """For target/plan questions: 1 when the section names the report's own plan year."""
     plan_year = c.passage.doc_meta.get("plan_year")
-    return 1.0 if _target_like(q) and not _asks_period(q) and plan_year and str(plan_year) in c.passage.section else 0.0
+    return 1.0 if _target_like(q) and not asks_period(q) and plan_year and str(plan_year) in c.passage.section else 0.0
 
 
 def f_target_list(q: Query, c: Candidate) -> float:
     """For target/plan questions: 1 inside the headline list of targets (主要预期目标)."""
-    return 1.0 if _target_like(q) and not _asks_period(q) and vocabulary().sections["target_list"].search(c.passage.text) else 0.0
+    return 1.0 if _target_like(q) and not asks_period(q) and vocabulary().sections["target_list"].search(c.passage.text) else 0.0
 
 
 def f_review_part(q: Query, c: Candidate) -> float:
