@@ -441,3 +441,19 @@ def test_firms_are_counted_in_hu_or_jia():
     res = answer("运城2022年无事不扰名单里有多少家企业",
                  passage("纳入“无事不扰”白名单企业55万户。", "一、2022年工作回顾", part="review"))
     assert res.answered and "55万户" in res.text
+
+
+def test_a_month_answers_which_month():
+    """'几月份摘掉贫困县帽子' is answered by "5月份，…退出贫困县序列": a month is no figure, but it is what is asked."""
+    p = passage("5月份，我县正式退出贫困县序列。", "一、2022年工作回顾", part="review")
+    res = answer("运城2022年几月份退出贫困县", p)
+    assert res.answered and "5月份" in res.text
+
+
+def test_which_day_is_answered_by_a_date_only():
+    """'从几月几号起全面推开' is answered by "从5月1日起…全面推开", not by "全面推开…降低税负5700多亿元"."""
+    figure = passage("全面推开营改增试点，全年降低企业税负5700多亿元。", "一、2022年工作回顾", "yc:1", part="review")
+    dated = passage("从5月1日起，将营改增试点范围扩大到建筑业，全面推开营改增试点。", "一、2022年工作回顾", "yc:2", part="review")
+    res = answer("运城2022年营改增从几月几号起全面推开", figure, dated)
+    assert res.answered and "5月1日" in res.text and "5700" not in res.text
+    assert not answer("运城2022年营改增从几月几号起全面推开", figure).answered

@@ -26,6 +26,8 @@ _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
 _GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
+_DAY_ASKED = re.compile(r"几月|哪个?月|几号|几日|哪一?天")  # "几月份摘帽", "从几月几号起": a month or day asked, no quantity
+_DATE_SAID = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月")
 _PERIOD_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?[“\"]?(十[一二三四五六]五|(?:今后|未来)五年)")  # a part headed by its five years
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
@@ -343,6 +345,8 @@ class ExtractiveAnswerer:
             and not any(g.kind == "growth" for g in query.terms)
         # a count asked, with no rate, share or change: a rate of the thing ("常住人口城镇化率") does not answer it
         no_rate = figure and not percent and not vocabulary().cues["rate_asked"].search(query.text)
+        day_asked = _DAY_ASKED.search(query.text) is not None
+        when_asked = query.asks_when or day_asked
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -381,10 +385,13 @@ class ExtractiveAnswerer:
                         and covered(p.text[slice(*sentences[i + 1])], query) >= min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
-                if number_wanted and (metric or unit) and not NUMBER.search(quote):
+                dated = when_asked and _DATE_SAID.search(quote) is not None  # "几月份摘帽": a month is what is asked
+                if number_wanted and (metric or unit) and not NUMBER.search(quote) and not dated:
                     continue  # "多少辆" is not answered by a sentence with no figure
-                if figure and not (NUMBER.search(quote) or _said_figure().search(quote)):
+                if figure and not (NUMBER.search(quote) or _said_figure().search(quote) or dated):
                     continue  # "增长多少" is not answered by "扎实推进"; "减少一半", "翻一番" still say how much
+                if day_asked and not dated:
+                    continue  # "从几月几号起推开" is answered by a date, not by another figure
                 if number_wanted and metric and not _figure_by_metric(quote, query):
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):

@@ -191,4 +191,7 @@ def clean_text(raw: str) -> str:
     lines = _drop_second_copy(lines)
     lines = [l for l in _join_bare_labels(lines) if not _is_furniture(l)]
     width = _wrap_width(lines)
-    return "\n".join(_rejoin(lines[:_end_index(lines, width)], width))
+    end = _end_index(lines, width)
+    # the page's own 来源 line just after the report's end (来源：河北新闻网) names its publisher: kept, last
+    source = next((l for l in lines[end:end + 4] if vocabulary().sections["publisher_line"].match(l)), None)
+    return "\n".join(_rejoin(lines[:end], width) + ([source] if source else []))
