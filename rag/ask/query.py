@@ -615,13 +615,10 @@ def _region_terms(text: str, terms: Sequence[TermGroup], region_docs: dict[str, 
                   reports: Sequence[ReportInfo]) -> dict[str, list[int]]:
     """Which terms each region is asked about when the question gives each its own ("福建自贸试验区的首创举措和江苏
     示范区的创新成果各有多少项": 首创举措 of 福建, 创新成果 of 江苏); {} when the regions share what is asked."""
-    where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
-             for region in region_docs}
-    if min(where.values()) < 0:
+    split = _region_parts(text, region_docs, reports)
+    if not split:
         return {}
-    order = sorted(where, key=where.__getitem__)
-    bounds = [where[r] for r in order] + [len(text)]
-    parts = [text[bounds[i]:bounds[i + 1]] for i in range(len(order))]
+    order, parts = [r for r, _ in split], [part for _, part in split]
 
     def typed_in(g: TermGroup, part: str) -> bool:
         return any(w and w in part for w in (*g.words, *g.loose))
@@ -644,19 +641,25 @@ def _region_years(text: str, region_docs: dict[str, list[str]], reports: Sequenc
                   goal: bool = False) -> dict[str, list[int]]:
     """Each region's years when the question pairs them ("河北21年和满城区22年"; a plan's goals, "河南十五五和河北十四五":
     each plan's first year); {} when it does not."""
-    where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
-             for region in region_docs}
-    if min(where.values()) < 0:
-        return {}
-    order = sorted(where, key=where.__getitem__)
-    bounds = [where[r] for r in order] + [len(text)]
-
     def own(part: str) -> list[int]:
         plan = five_year_plan(part) if goal else None
         return [plan[0]] if plan else years_in(part)
 
-    out = {r: own(text[bounds[i]:bounds[i + 1]]) for i, r in enumerate(order)}
-    return out if all(out.values()) else {}
+    out = {r: own(part) for r, part in _region_parts(text, region_docs, reports)}
+    return out if out and all(out.values()) else {}
+
+
+def _region_parts(text: str, region_docs: dict[str, list[str]],
+                  reports: Sequence[ReportInfo]) -> list[tuple[str, str]]:
+    """Each region with the stretch of the question from where it is named to where the next one is ("河北21年和", "满城区22年");
+    [] when a region is not named in the text."""
+    where = {region: min((i for r in reports if r.region == region if (i := r.named_at(text)) >= 0), default=-1)
+             for region in region_docs}
+    if min(where.values()) < 0:
+        return []
+    order = sorted(where, key=where.__getitem__)
+    bounds = [where[r] for r in order] + [len(text)]
+    return [(r, text[bounds[i]:bounds[i + 1]]) for i, r in enumerate(order)]
 
 
 def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:

@@ -231,8 +231,7 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
     gloss = heading_re.search(text) or _NOTES.search(text)
     body_end = gloss.start() if gloss else len(text)
     greet = text.find("各位代表")
-    appendices = [m for m in vocabulary().sections["appendix_heading"].finditer(text, max(greet, 0), body_end)
-                  if greet >= 0]
+    appendices = list(vocabulary().sections["appendix_heading"].finditer(text, greet, body_end)) if greet >= 0 else []
     main_end = appendices[0].start() if appendices else body_end
     heads = _headings(text[:main_end])
     header_end = heads[0].start if heads else min(body_end, text.find("\n") + 1 or 200)
@@ -270,8 +269,9 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
     for i, m in enumerate(appendices):
         end = appendices[i + 1].start() if i + 1 < len(appendices) else body_end
         title, start = _appendix_title(text, m, end)
+        part = _part_kind(title, text[start:start + 160], years)
         for c in _pack(text, start, end, [title], max_chars, min_chars):
-            c.part = _part_kind(title, text[start:start + 160], years)
+            c.part = part
             chunks.append(c)
     if gloss:
         heading = gloss.re is heading_re

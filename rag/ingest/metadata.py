@@ -9,7 +9,7 @@ with the text is a `conflict`, and the text wins. The most-mentioned place is ne
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,7 +19,13 @@ from rag.vocabulary import vocabulary
 
 __all__ = ["ReportMeta", "PAGE_FIELDS", "extract_metadata", "site_title", "read_columns", "check_overrides", "apply_overrides"]
 
-PAGE_FIELDS = ("publisher", "dateline", "photographer")  # facts of the page, not the report: missing in the manifest, not warned about on ingest
+# The page's own fields, each read from its own line: (field, vocabulary pattern, only in the header zone, value and end)
+_PAGE_READERS: tuple[tuple[str, str, bool, Callable[[re.Match[str]], tuple[str, int]]], ...] = (
+    ("publisher", "publisher_line", False, lambda m: (m.group(1), m.end(1))),  # 来源：新华日报
+    ("dateline", "dateline", True, lambda m: (m.group(0), m.end())),  # 新华社北京3月14日电
+    ("photographer", "photo_credit", True, lambda m: (re.sub(r"\s", "", m.group(1) or m.group(2)), m.end())),  # 本报记者 朱江 摄
+)
+PAGE_FIELDS = tuple(f for f, *_ in _PAGE_READERS)  # facts of the page, not the report: missing in the manifest, not warned about on ingest
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
 _CLOCK = re.compile(r"\s*\d{1,2}\s*(?:时|:)")
 _PAGE_LINE = re.compile(r"^(?:时间|发布|来源|发文|日期|更新|作者|编辑|责任编辑)")
@@ -135,31 +141,16 @@ def _read_date(clean: str, head_end: int, meta: ReportMeta) -> int | None:
     return None
 
 
-def _read_publisher(clean: str, meta: ReportMeta) -> None:
-    """Fill the publisher from the page's own line (来源：新华日报), or record it missing."""
-    m = vocabulary().sections["publisher_line"].search(clean)
-    if m is None:
-        meta.missing.append("publisher")
-        return
-    meta.set("publisher", m.group(1), "page line", (m.start(), m.end(1)))
-
-
-def _read_dateline(clean: str, head_end: int, meta: ReportMeta) -> None:
-    """Fill the news agency's dateline from the header zone (新华社北京3月14日电), or record it missing."""
-    m = vocabulary().sections["dateline"].search(clean, 0, head_end + 200)
-    if m is None:
-        meta.missing.append("dateline")
-        return
-    meta.set("dateline", m.group(0), "page line", (m.start(), m.end()))
-
-
-def _read_photographer(clean: str, head_end: int, meta: ReportMeta) -> None:
-    """Fill the photographer from the photo credit in the header zone (本报记者 朱江 摄), or record it missing."""
-    m = vocabulary().sections["photo_credit"].search(clean, 0, head_end + 200)
-    if m is None:
-        meta.missing.append("photographer")
-        return
-    meta.set("photographer", re.sub(r"\s", "", m.group(1) or m.group(2)), "page line", (m.start(), m.end()))
+def _read_page_fields(clean: str, head_end: int, meta: ReportMeta) -> None:
+    """Fill the page's own fields (publisher, dateline, photographer) from their lines, or record each missing."""
+    for name, key, in_header, read in _PAGE_READERS:
+        rx = vocabulary().sections[key]
+        m = rx.search(clean, 0, head_end + 200) if in_header else rx.search(clean)
+        if m is None:
+            meta.missing.append(name)
+            continue
+        value, end = read(m)
+        meta.set(name, value, "page line", (m.start(), end))
 
 
 def _read_session(clean: str, head_end: int, meta: ReportMeta) -> str:
@@ -383,9 +374,7 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
                 col = columns["region"].split("=", 1)[1]
                 if place.code not in {p.code for p in _places_of(col)}:
                     meta.conflicts.append(f"column {columns['region']} disagrees with the text ({place.full_name}); the text wins")
-    _read_publisher(clean, meta)
-    _read_dateline(clean, head_end, meta)
-    _read_photographer(clean, head_end, meta)
+    _read_page_fields(clean, head_end, meta)
     _read_years(clean, meta, title_year, month)
     _apply_columns(meta, columns)
     if meta.region and not meta.level and meta.speaker_title:
