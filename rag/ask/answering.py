@@ -25,10 +25,6 @@ _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
 _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
-_GOAL_YEAR = re.compile(r"(?:到|至|在)(20\d{2})年")
-_DAY_ASKED = re.compile(r"几月|哪个?月|几号|几日|哪一?天")  # "几月份摘帽", "从几月几号起": a month or day asked, no quantity
-_DATE_SAID = re.compile(r"\d{1,2}\s*月|[一二三四五六七八九十]{1,3}月")  # a month said (5月份, 十月)
-_PERIOD_PART = re.compile(r"^(?:[一二三四五六七八九十]+、)?[“\"]?(十[一二三四五六]五|(?:今后|未来)五年)")  # a part headed by its five years
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者"}
@@ -345,7 +341,7 @@ class ExtractiveAnswerer:
             and not any(g.kind == "growth" for g in query.terms)
         # a count asked, with no rate, share or change: a rate of the thing ("常住人口城镇化率") does not answer it
         no_rate = figure and not percent and not vocabulary().cues["rate_asked"].search(query.text)
-        day_asked = _DAY_ASKED.search(query.text) is not None
+        day_asked = vocabulary().cues["day_asked"].search(query.text) is not None
         when_asked = query.asks_when or day_asked
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
@@ -385,7 +381,7 @@ class ExtractiveAnswerer:
                         and covered(p.text[slice(*sentences[i + 1])], query) >= min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
-                dated = when_asked and _DATE_SAID.search(quote) is not None  # "几月份摘帽": a month is what is asked
+                dated = when_asked and vocabulary().cues["date_said"].search(quote) is not None  # "几月份摘帽": a month is what is asked
                 if number_wanted and (metric or unit) and not NUMBER.search(quote) and not dated:
                     continue  # "多少辆" is not answered by a sentence with no figure
                 if figure and not (NUMBER.search(quote) or _said_figure().search(quote) or dated):
@@ -570,7 +566,7 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
 def _period_end(p: Passage) -> int | None:
     """The last year of the five years a plan part's heading is about ("今后五年的奋斗目标", "“十二五”发展目标"), unless
     the heading names a year of its own ("“十五五”时期主要目标和2026年重点工作")."""
-    if NAMED_YEAR.search(p.section) or not (m := _PERIOD_PART.match(p.section)):
+    if NAMED_YEAR.search(p.section) or not (m := vocabulary().sections["period_part"].match(p.section)):
         return None  # a slogan heading ("全力推动“十五五”开好局") is the year's work, not the period's
     plan = p.doc_meta.get("plan_year")
     span = five_year_plan(m.group(1))
@@ -582,7 +578,7 @@ def _period_end(p: Passage) -> int | None:
 def _before_goal_year(sent: str) -> int | None:
     """Where a sentence turns to another year's goal ("…6.3万亩，到2025年永久基本农田全部建成…"): the end of the clauses
     before it, or None when it opens with that goal."""
-    m = _GOAL_YEAR.search(sent)
+    m = vocabulary().cues["goal_year"].search(sent)
     cut = max(sent.rfind("，", 0, m.start()), sent.rfind("；", 0, m.start())) if m else -1
     return cut if cut > 0 else None
 
@@ -591,7 +587,7 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     """Reject a target quoted as a result, a result quoted as a target, and a goal for another year."""
     plan_year = p.doc_meta.get("plan_year")
     wanted = set(query.value_years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
-    goal_years = {int(y) for y in _GOAL_YEAR.findall(quote)}
+    goal_years = {int(y) for y in vocabulary().cues["goal_year"].findall(quote)}
     if wanted and goal_years and not goal_years & wanted and not query.asks_when:
         return False  # "到2026年…" answers a five-year plan, not this year's target (unless the question asks when)
     if query.intent == "target" and query.metrics:

@@ -623,7 +623,7 @@ def _region_terms(text: str, terms: Sequence[TermGroup], region_docs: dict[str, 
     def typed_in(g: TermGroup, part: str) -> bool:
         return any(w and w in part for w in (*g.words, *g.loose))
 
-    if not all(re.search(r"(?:和|与|及|跟|同|、|，|,|以及)\s*$", part) for part in parts[:-1]):
+    if not all(vocabulary().cues["side_by_side"].search(part) for part in parts[:-1]):
         return {}  # a place inside the topic ("米易县哪个地方入选了四川十大冬游胜地"), not regions set side by side
     homes = [{i for i, part in enumerate(parts) if typed_in(g, part)} for g in terms]
     if any(sum(h == {i} for h in homes) < 2 for i in range(len(parts))):
