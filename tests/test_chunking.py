@@ -104,3 +104,15 @@ def test_an_appendix_after_the_closing_is_its_own_section():
     assert by_text["1.新增就业20万人。"] == (["附件2：2025年民生实事完成情况"], "review", "body")
     assert by_text["1.散乱污企业：指不达标排放的企业。"][2] == "glossary"
     assert not any("附件" in c.text for c in chunks if c.section == ["二、2026年重点工作"])
+
+
+def test_a_year_review_turning_to_the_five_years_files_them_apart():
+    """'2015年是“十二五”收官之年。过去五年，…' inside '一、2015年工作回顾' opens a 过去五年 sub-section; a part already
+    about the five years ("一、过去五年工作回顾") is not split."""
+    text = ("各位代表：\n一、2015年工作回顾\n过去一年，国内生产总值增长6.9%。\n"
+            "2015年是“十二五”收官之年。过去五年，保障性住房建设4013万套。\n二、2016年重点工作\n今年要稳增长。\n")
+    by_text = {c.text.split("\n")[0]: c.section for c in chunk_report(text, min_chars=1, years=(2015, 2016))}
+    assert by_text["过去一年，国内生产总值增长6.9%。"] == ["一、2015年工作回顾"]
+    assert by_text["2015年是“十二五”收官之年。过去五年，保障性住房建设4013万套。"] == ["一、2015年工作回顾", "过去五年"]
+    whole = "各位代表：\n一、过去五年工作回顾\n五年来，经济增长7.1%。\n二、2018年重点工作\n今年要稳增长。\n"
+    assert all(c.section[-1] != "过去五年" for c in chunk_report(whole, min_chars=1, years=(2017, 2018)))

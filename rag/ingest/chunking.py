@@ -212,6 +212,19 @@ def _period_opening(text: str, start: int, end: int, plan: int | None) -> re.Mat
     return None
 
 
+_PERIOD_TITLE = "过去五年"
+_PERIOD_WORDS = re.compile(r"五年|十[一二三四五六]五|以来|期间")
+
+
+def _period_review(text: str, start: int, end: int, path: list[str]) -> int | None:
+    """In a part reviewing one year ("一、2015年工作回顾"), where a paragraph turns to the five years behind it
+    ("2015年是“十二五”收官之年。过去五年，…"): the rest of the part is filed under a 过去五年 sub-section."""
+    if not path or not NAMED_YEAR.search(path[0]) or any(_PERIOD_WORDS.search(t) for t in path):
+        return None
+    m = vocabulary().sections["period_review"].search(text, start, end)
+    return m.start() if m and m.start() > start else None
+
+
 def _appendix_title(text: str, m: re.Match[str], end: int) -> tuple[str, int]:
     """An appendix's title and where its body starts: the rest of its line, else the short line after it."""
     if m.group(1).strip():
@@ -260,7 +273,15 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
             start, part = opening.start(), "plan"
         elif opening:
             part = "plan"
-        if start < nxt:
+        period = _period_review(text, start, nxt, path) if part == "review" else None
+        if period is not None:  # "2015年是“十二五”收官之年。过去五年，…" inside "一、2015年工作回顾"
+            for c in _pack(text, start, period, path, max_chars, min_chars):
+                c.part = part
+                chunks.append(c)
+            for c in _pack(text, period, nxt, [*path, _PERIOD_TITLE], max_chars, min_chars):
+                c.part = part
+                chunks.append(c)
+        elif start < nxt:
             for c in _pack(text, start, nxt, path, max_chars, min_chars):
                 c.part = part
                 chunks.append(c)
