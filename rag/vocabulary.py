@@ -76,6 +76,7 @@ class Vocabulary:
     filler_affixes: re.Pattern[str]  # particles jieba glues to a verb (建了, 要建)
     filler_glued: re.Pattern[str]  # modals glued to the end of a piece that is no word (率要)
     filler_lead: re.Pattern[str]  # a speech verb glued to the start of a piece that is no word (说|前一年)
+    inside_metric: re.Pattern[str]  # an adverb typed inside a metric's name (经济实际增长)
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
     sections: dict[str, re.Pattern[str]]
@@ -118,7 +119,7 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         speaker_posts=tuple(speaker["posts"]), speaker_post=re.compile(speaker["post_pattern"]),
         cues=cues, filler=re.compile(data["filler"]["pattern"]), filler_phrases=re.compile(data["filler"]["phrases"]),
         filler_affixes=re.compile(data["filler"]["affixes"]), filler_glued=re.compile(data["filler"]["glued"]),
-        filler_lead=re.compile(data["filler"]["lead"]),
+        filler_lead=re.compile(data["filler"]["lead"]), inside_metric=re.compile(data["filler"]["inside_metric"]),
         province_short={k: v for k, v in short.items() if len(k) == 1},
         province_short_re=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}]{{1,3}}){short['after']}")
         if short else None,

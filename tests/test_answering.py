@@ -457,3 +457,31 @@ def test_which_day_is_answered_by_a_date_only():
     res = answer("运城2022年营改增从几月几号起全面推开", figure, dated)
     assert res.answered and "5月1日" in res.text and "5700" not in res.text
     assert not answer("运城2022年营改增从几月几号起全面推开", figure).answered
+
+
+def test_the_date_a_web_page_shows_is_the_pages_own_field():
+    """"网页上显示的时间是哪天" quotes the page's date line (时间：2026-02-02, kept by cleaning even above the title), never
+    the meeting date; a page without one is said not to state it."""
+    from rag.ingest.cleaning import clean_text
+    from rag.ingest.metadata import extract_metadata
+
+    raw = ("下载\n打印\n【字号：\n】\n2026年运城市政府工作报告\n——2026年1月25日在运城市第五届人民代表大会第四次会议上\n"
+           "来源：运城日报\n时间：2026-02-02\n运城市市长 张三\n各位代表：\n现在，我代表市人民政府报告工作。")
+    above = raw.replace("下载\n", "时间：2026-02-02 作者：某网站 来源：政府官网 阅读：\n").replace("\n时间：2026-02-02\n", "\n")
+    q = understand("运城26年政府工作报告网页上显示的时间是哪天", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "page_date")
+    for page, said in ((raw, True), (above, True), (raw.replace("时间：2026-02-02\n", ""), False)):
+        text = clean_text(page)
+        meta = extract_metadata(text, page)
+        assert meta.page_date == ("2026-02-02" if said else "") and meta.date == "2026-01-25"
+        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2026年政府工作报告", "运城市", 2026, 1.0,
+                         {"plan_year": 2026, "spans": meta.spans})
+        res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
+        assert res.answered == said and ("2026-02-02" in res.text if said else "没有写明" in res.text)
+        assert "1月25日" not in res.text
+
+
+def test_an_adverb_inside_a_metrics_name():
+    """'经济实际增长了多少' names GDP growth, as '经济增长了多少' does."""
+    assert understand("运城2022年经济实际增长了多少", REPORTS).metrics
+    assert understand("运城2022年经济增长了多少", REPORTS).metrics

@@ -676,3 +676,20 @@ def test_each_region_can_be_asked_its_own_thing():
     assert {"首创", "举措"} <= own["辽宁省"] and not {"创新", "成果"} & own["辽宁省"]
     assert {"创新", "成果"} <= own["青海省"] and not {"首创", "举措"} & own["青海省"]
     assert understand("辽宁和青海2022年城镇新增就业目标各多少", REPORTS).region_terms == {}
+
+
+def test_a_longer_everyday_phrase_wins_over_a_word_inside_it():
+    """'新开的公司' is read as newly registered firms, before '公司' alone is read as 企业."""
+    words = [g.words for g in understand("义马2022年新开的公司比上年多了百分之几", REPORTS).terms]
+    assert any("新登记" in w for w in words) and not any(w == ("企业", "公司") for w in words)
+
+
+def test_which_thing_a_phrase_means_is_no_definition():
+    """'“酒肉穿肠过”指的是啥问题' asks what the report means by its phrase, not a glossary's entry; '是什么意思' still is."""
+    assert understand("辽宁2022年报告里“酒肉穿肠过”指的是啥问题", REPORTS).intent != "glossary"
+    assert understand("辽宁2022年报告里“三网融合”是什么意思", REPORTS).intent == "glossary"
+
+
+def test_a_target_and_its_outcome_asked_far_apart():
+    """'22年计划创建几个市级以上现代农业园区 实际新增几家' asks the target and its result."""
+    assert understand("义马22年计划创建几个市级以上现代农业园区 实际新增几家", REPORTS).intent == "target_vs_result"

@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
 from rag.text import CJK_RE, FIVE_YEAR_PLANS, five_year_plan
-from rag.vocabulary import TermGroup, vocabulary
+from rag.vocabulary import Metric, TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
 
@@ -64,7 +64,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer, or several
+    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date, or several
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -287,9 +287,14 @@ def term_groups(text: str) -> list[TermGroup]:
     voc = vocabulary()
     groups: list[TermGroup] = []
     rest = voc.filler_phrases.sub(" ", text)
+    def named(metric: Metric, text: str) -> str | None:
+        return next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(text, w)
+                     and (w not in metric.loose or not _compound(text, w))), None)
+
     for metric in voc.metrics:
-        hit = next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(rest, w)
-                    and (w not in metric.loose or not _compound(rest, w))), None)
+        hit = named(metric, rest)
+        if hit is None and (joined := voc.inside_metric.sub("", rest)) != rest and (hit := named(metric, joined)):
+            rest = joined  # "经济实际增长": the adverb typed inside the metric's name is read past
         if hit:
             typed_loose = hit in metric.loose and not any(names(rest, w) for w in metric.words)
             # "财政收入多少": the loose word typed on its own is the term asked, named in full where a sentence says it
@@ -302,7 +307,7 @@ def term_groups(text: str) -> list[TermGroup]:
             groups.append(TermGroup((full, short)))
             rest = rest.replace(said, " ")
     rest = _joined_verb_object(rest)
-    for said, written in voc.colloquial.items():
+    for said, written in sorted(voc.colloquial.items(), key=lambda kv: -len(kv[0])):  # 新开的公司 before 公司
         if said in rest:
             groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
             rest = rest.replace(said, " ")
@@ -462,7 +467,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text) \
-            and not cue["attribute_asked"].search(text):
+            and not cue["attribute_asked"].search(text) and not cue["kind_of_meaning"].search(text):
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
@@ -470,6 +475,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", "photographer"
     if cue["meta_dateline"].search(text):
         return "meta", "dateline"
+    if cue["meta_page_date"].search(text):
+        return "meta", "page_date"
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None

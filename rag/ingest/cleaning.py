@@ -62,8 +62,16 @@ def _is_dateline(line: str) -> bool:
 
 
 def _is_page_line(line: str) -> bool:
-    """True for a line stating a fact of the page (来源：新华日报, 新华社北京3月14日电): it stands on its own."""
-    return bool(vocabulary().sections["publisher_line"].match(line)) or _is_dateline(line)
+    """True for a line stating a fact of the page (来源：新华日报, 新华社北京3月14日电, 时间：2026-02-09): it stands on its own."""
+    sections = vocabulary().sections
+    return bool(sections["publisher_line"].match(line) or sections["page_date_line"].fullmatch(line)) or _is_dateline(line)
+
+
+def _page_date(lines: list[str]) -> tuple[int, str] | None:
+    """The line above the report giving the date its web page shows (时间：2026-02-02), cut to that field alone."""
+    rx = vocabulary().sections["page_date_line"]
+    stop = next((i for i, l in enumerate(lines) if "各位代表" in l), min(len(lines), 40))
+    return next(((i, m.group().strip()) for i, l in enumerate(lines[:stop]) if (m := rx.match(l))), None)
 
 
 def _join_bare_labels(lines: list[str]) -> list[str]:
@@ -187,9 +195,14 @@ def clean_text(raw: str) -> str:
     lines = [l for l in lines if l]
     start = _start_index(lines)
     dateline = next((i for i in range(max(0, start - 3), start) if _is_dateline(lines[i])), start)
+    page = _page_date(lines)  # the page's own date (时间：2026-02-02): kept, after the title when it stood above it
     lines = lines[dateline:]  # a news agency's dateline over the title belongs to the page of the report
+    if page and page[0] >= dateline:
+        lines[page[0] - dateline] = page[1]
     lines = _drop_second_copy(lines)
-    lines = [l for l in _join_bare_labels(lines) if not _is_furniture(l)]
+    if page and page[1] not in lines:  # it stood above the title, or with a summary cut as a first copy
+        lines.insert(1, page[1])
+    lines = [l for l in _join_bare_labels(lines) if (page and l == page[1]) or not _is_furniture(l)]
     width = _wrap_width(lines)
     end = _end_index(lines, width)
     # the page's own 来源 line just after the report's end (来源：河北新闻网) names its publisher: kept, last

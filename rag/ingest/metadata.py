@@ -24,6 +24,7 @@ _PAGE_READERS: tuple[tuple[str, str, bool, Callable[[re.Match[str]], tuple[str, 
     ("publisher", "publisher_line", False, lambda m: (m.group(1), m.end(1))),  # 来源：新华日报
     ("dateline", "dateline", True, lambda m: (m.group(0), m.end())),  # 新华社北京3月14日电
     ("photographer", "photo_credit", True, lambda m: (re.sub(r"\s", "", m.group(1) or m.group(2)), m.end())),  # 本报记者 朱江 摄
+    ("page_date", "page_date_line", True, lambda m: (m.group(1) or m.group(2), m.end(1) if m.group(1) else m.end(2))),  # 时间：2026-02-02
 )
 PAGE_FIELDS = tuple(f for f, *_ in _PAGE_READERS)  # facts of the page, not the report: missing in the manifest, not warned about on ingest
 _GARBLED_DATE = re.compile(r"(20\d{2})(\d{1,2})(\d{2})日")  # "2023223日": 年/月 lost in scraping
@@ -75,6 +76,7 @@ class ReportMeta:
     publisher: str = ""             # the paper or site the page says published it (来源：新华日报)
     dateline: str = ""              # a news agency's dateline over the text (新华社北京3月14日电)
     photographer: str = ""          # the credit under the page's photo (本报记者 朱江 摄)
+    page_date: str = ""             # the date the web page shows (时间：2026-02-02), not the meeting's
     title: str = ""
     site_title: str = ""
     aliases: list[str] = field(default_factory=list)
@@ -142,7 +144,7 @@ def _read_date(clean: str, head_end: int, meta: ReportMeta) -> int | None:
 
 
 def _read_page_fields(clean: str, head_end: int, meta: ReportMeta) -> None:
-    """Fill the page's own fields (publisher, dateline, photographer) from their lines, or record each missing."""
+    """Fill the page's own fields (publisher, dateline, photographer, page date) from their lines, or record each missing."""
     for name, key, in_header, read in _PAGE_READERS:
         rx = vocabulary().sections[key]
         m = rx.search(clean, 0, head_end + 200) if in_header else rx.search(clean)
