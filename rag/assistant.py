@@ -225,7 +225,8 @@ class Assistant:
         with self._guard:
             query = self.understand(question, history)
             if query.problem:
-                ans = Answer(f"{NOT_FOUND}：{query.problem}。", False, [], query.text, query.problem)
+                said = query.problem if query.problem.startswith("资料中没有") else f"{NOT_FOUND}：{query.problem}"
+                ans = Answer(f"{said}。", False, [], query.text, query.problem)
                 return Trace(query, [], self._with_holdings(ans, query))
             scope = _apply_filters(query, self.catalogue, regions, years)
             ask = plan_aggregate(query, self.catalogue.reports)

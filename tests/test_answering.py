@@ -269,6 +269,9 @@ def test_a_target_stated_in_words_is_refused_with_what_it_says():
     res = answer("运城2023年居民收入增长目标是多少",  # outside the headline targets, a sentence in words is not shown
                  passage("推动居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
     assert not res.answered and not res.citations
+    res = answer("运城2023年居民收入增长目标咋定的",  # asked how it is worded: the words are the answer
+                 passage("今年主要预期目标是：地区生产总值增长6%左右，居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
+    assert res.answered and "基本同步" in res.text and len(res.citations) == 1
 
 
 def test_the_sentence_with_more_of_the_typed_phrase_wins():

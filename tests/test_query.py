@@ -693,3 +693,12 @@ def test_which_thing_a_phrase_means_is_no_definition():
 def test_a_target_and_its_outcome_asked_far_apart():
     """'22年计划创建几个市级以上现代农业园区 实际新增几家' asks the target and its result."""
     assert understand("义马22年计划创建几个市级以上现代农业园区 实际新增几家", REPORTS).intent == "target_vs_result"
+
+
+def test_a_bare_report_title_asks_the_state_councils():
+    """'2019年政府工作报告GDP目标', with national reports held but not 2019's, is refused, not answered from a county's."""
+    national = ReportInfo("national_2018", "全国", ("全国", "国务院"), 2018, 2018, 2017, level="国家")
+    reports = [*REPORTS, national]
+    q = understand("2022年政府工作报告GDP增长目标是多少", reports)
+    assert q.problem and not q.doc_ids
+    assert understand("2022年GDP增长目标是多少", REPORTS).doc_ids  # no national report held: any report of that year

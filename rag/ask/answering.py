@@ -313,7 +313,11 @@ class ExtractiveAnswerer:
             words = self._in_words(query, groups[0].passages) if len(groups) == 1 and not unheld else None
             if words is None:
                 return Answer(text, False, [], query.text, "no supporting passage")
-            text = f"{NOT_FOUND}“{query.text}”所问的数字。报告对此只有文字表述：{words.candidate.quoted.strip('，；、：。 ')}[1]。"
+            said = words.candidate.quoted.strip('，；、：。 ')
+            cue = vocabulary().cues
+            if cue["asks_wording"].search(query.text) and not cue["how_many"].search(query.text):
+                return Answer(f"{said}[1]。", True, [_cite(words)], query.text)  # "目标咋定的": the words are the answer
+            text = f"{NOT_FOUND}“{query.text}”所问的数字。报告对此只有文字表述：{said}[1]。"
             return Answer(text, False, [_cite(words)], query.text, "stated in words, with no figure")
         text = "；".join(parts) + "。"
         if query.inside_regions:  # say whose report speaks of the place asked about

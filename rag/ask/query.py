@@ -586,6 +586,11 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         national = [c for c in candidates if c.level == vocabulary().national_level]
         if national and len(national) < len(candidates):
             candidates = national  # "2017年政府工作报告" with no place named: the State Council's
+        elif not national and not problem and cue["bare_report"].search(text) \
+                and any(r.level == vocabulary().national_level for r in reports):
+            # "2019年政府工作报告GDP目标" with the State Council's reports held, but not that year's: not a county's
+            problem = f"资料中没有{'、'.join(map(str, years))}年的国务院政府工作报告"
+            candidates = []
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years or flagged) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
     intent, meta_field = _intent(text, value_years if report_years else years, candidates)
