@@ -287,7 +287,9 @@ def term_groups(text: str) -> list[TermGroup]:
     voc = vocabulary()
     groups: list[TermGroup] = []
     rest = voc.filler_phrases.sub(" ", text)
+
     def named(metric: Metric, text: str) -> str | None:
+        """The longest of the metric's words the text names (a loose one only standing alone)."""
         return next((w for w in sorted(metric.all_words(), key=len, reverse=True) if names(text, w)
                      and (w not in metric.loose or not _compound(text, w))), None)
 

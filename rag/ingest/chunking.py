@@ -145,6 +145,14 @@ def _pack(text: str, start: int, end: int, section: list[str], max_chars: int, m
     return chunks
 
 
+def _packed(text: str, start: int, end: int, section: list[str], part: str, max_chars: int, min_chars: int) -> list[Chunk]:
+    """The chunks of one stretch of a section, each marked with the part (review or plan) it lies in."""
+    chunks = _pack(text, start, end, section, max_chars, min_chars)
+    for c in chunks:
+        c.part = part
+    return chunks
+
+
 def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
     """Make one chunk per glossary entry: one line, or a term alone on a line with its definition on the next."""
     spans: list[tuple[int, int]] = []
@@ -267,33 +275,22 @@ def chunk_report(text: str, max_chars: int = 360, min_chars: int = 60,
         if part == "review" and not opening and _PLAN_TITLE.search(h.title):  # "“十四五”时期发展成就和“十五五”时期主要目标任务"
             opening = _period_opening(text, start, nxt, years[1])
         if opening and opening.start() > start:  # the plan begins inside a review part whose heading was lost
-            for c in _pack(text, start, opening.start(), path, max_chars, min_chars):
-                c.part = part
-                chunks.append(c)
+            chunks += _packed(text, start, opening.start(), path, part, max_chars, min_chars)
             start, part = opening.start(), "plan"
         elif opening:
             part = "plan"
         period = _period_review(text, start, nxt, path) if part == "review" else None
         if period is not None:  # "2015年是“十二五”收官之年。过去五年，…" inside "一、2015年工作回顾"
-            for c in _pack(text, start, period, path, max_chars, min_chars):
-                c.part = part
-                chunks.append(c)
-            for c in _pack(text, period, nxt, [*path, _PERIOD_TITLE], max_chars, min_chars):
-                c.part = part
-                chunks.append(c)
+            chunks += _packed(text, start, period, path, part, max_chars, min_chars)
+            chunks += _packed(text, period, nxt, [*path, _PERIOD_TITLE], part, max_chars, min_chars)
         elif start < nxt:
-            for c in _pack(text, start, nxt, path, max_chars, min_chars):
-                c.part = part
-                chunks.append(c)
+            chunks += _packed(text, start, nxt, path, part, max_chars, min_chars)
     if not heads and header_end < main_end:
         chunks += _pack(text, header_end, main_end, ["正文"], max_chars, min_chars)
     for i, m in enumerate(appendices):
         end = appendices[i + 1].start() if i + 1 < len(appendices) else body_end
         title, start = _appendix_title(text, m, end)
-        part = _part_kind(title, text[start:start + 160], years)
-        for c in _pack(text, start, end, [title], max_chars, min_chars):
-            c.part = part
-            chunks.append(c)
+        chunks += _packed(text, start, end, [title], _part_kind(title, text[start:start + 160], years), max_chars, min_chars)
     if gloss:
         heading = gloss.re is heading_re
         title = gloss.group().strip() if heading else "注释"
