@@ -225,7 +225,8 @@ class Assistant:
         with self._guard:
             query = self.understand(question, history)
             if query.problem:
-                said = query.problem if query.problem.startswith("资料中没有") else f"{NOT_FOUND}：{query.problem}"
+                lead = "资料中没有"  # "资料中没有厦门市2022年的政府工作报告" reads "资料中没有找到厦门市…", not twice
+                said = NOT_FOUND + query.problem[len(lead):] if query.problem.startswith(lead) else f"{NOT_FOUND}：{query.problem}"
                 ans = Answer(f"{said}。", False, [], query.text, query.problem)
                 return Trace(query, [], self._with_holdings(ans, query))
             scope = _apply_filters(query, self.catalogue, regions, years)
