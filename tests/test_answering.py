@@ -13,6 +13,12 @@ def passage(text: str, section: str, cid: str = "yc:1", part: str = "") -> Passa
                    {"plan_year": 2023, "review_year": 2022}, part=part)
 
 
+def header_passage(text: str, spans: dict, year: int = 2023) -> Passage:
+    """A report's header passage, with the spans its metadata recorded (who, when, the page's fields)."""
+    return Passage("yc:0", "yc", text, 0, "", "header", f"运城市{year}年政府工作报告", "运城市", year, 1.0,
+                   {"plan_year": year, "spans": spans})
+
+
 def answer(question: str, *passages: Passage):
     q = understand(question, REPORTS)
     return ExtractiveAnswerer().answer(q, [PassageGroup("", list(passages))])
@@ -230,8 +236,7 @@ def test_two_header_fields_asked_at_once():
     head = "2023年1月29日运城市第五届人民代表大会第三次会议\n运城市人民政府市长 张三\n各位代表："
     meta = extract_metadata(head, head)
     assert head[slice(*meta.spans["session"])].startswith("运城市第五届")  # the date's 日 is not the place's
-    header = Passage("yc:0", "yc", head, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
-                     {"plan_year": 2023, "spans": meta.spans})
+    header = header_passage(head, meta.spans)
     q = understand("运城2023年的报告是在第几届第几次会议上、哪一天作的", REPORTS)
     assert (q.intent, q.meta_field) == ("meta", "date session")
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
@@ -298,8 +303,7 @@ def test_which_paper_published_it_is_read_from_its_page_line():
     q = understand("运城23年那份政府工作报告登在哪家报纸上", REPORTS)
     assert (q.intent, q.meta_field) == ("meta", "publisher")
     for text, said in ((head, True), (head.replace("来源：运城日报\n", ""), False)):
-        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
-                         {"plan_year": 2023, "spans": extract_metadata(text, text).spans})
+        header = header_passage(text, extract_metadata(text, text).spans)
         res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
         assert res.answered == said and ("来源：运城日报[1]" in res.text if said else "没有写明" in res.text)
 
@@ -322,8 +326,7 @@ def test_when_the_agency_sent_it_is_its_dateline_not_the_meeting_date():
     q = understand("运城23年那份报告新华社是几月几号发的电", REPORTS)
     assert (q.intent, q.meta_field) == ("meta", "dateline")
     for text, said in ((clean_text(raw), True), (clean_text(raw.replace("新华社北京3月14日电\n", "")), False)):
-        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
-                         {"plan_year": 2023, "spans": extract_metadata(text, text).spans})
+        header = header_passage(text, extract_metadata(text, text).spans)
         res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
         assert res.answered == said and ("新华社北京3月14日电[1]" in res.text if said else "没有写明" in res.text)
         assert "3月5日" not in res.text
@@ -423,8 +426,7 @@ def test_who_took_the_photo_is_the_pages_photo_credit():
     for page, said in ((text, True), (text.replace("本报记者 朱江 摄", ""), False)):
         meta = extract_metadata(page, page)
         assert meta.photographer == ("朱江" if said else "") and ("photographer" in meta.missing) != said
-        header = Passage("yc:0", "yc", page, 0, "", "header", "运城市2023年政府工作报告", "运城市", 2023, 1.0,
-                         {"plan_year": 2023, "spans": meta.spans})
+        header = header_passage(page, meta.spans)
         res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
         assert res.answered == said and ("朱江" in res.text if said else "没有写明" in res.text)
         assert "刘小涛" not in res.text
@@ -477,8 +479,7 @@ def test_the_date_a_web_page_shows_is_the_pages_own_field():
         text = clean_text(page)
         meta = extract_metadata(text, page)
         assert meta.page_date == ("2026-02-02" if said else "") and meta.date == "2026-01-25"
-        header = Passage("yc:0", "yc", text, 0, "", "header", "运城市2026年政府工作报告", "运城市", 2026, 1.0,
-                         {"plan_year": 2026, "spans": meta.spans})
+        header = header_passage(text, meta.spans, 2026)
         res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header])])
         assert res.answered == said and ("2026-02-02" in res.text if said else "没有写明" in res.text)
         assert "1月25日" not in res.text

@@ -347,6 +347,7 @@ class ExtractiveAnswerer:
         # a count asked, with no rate, share or change: a rate of the thing ("常住人口城镇化率") does not answer it
         no_rate = figure and not percent and not vocabulary().cues["rate_asked"].search(query.text)
         day_asked = vocabulary().cues["day_asked"].search(query.text) is not None
+        date_said = vocabulary().cues["date_said"]
         when_asked = query.asks_when or day_asked
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
@@ -386,7 +387,7 @@ class ExtractiveAnswerer:
                         and covered(p.text[slice(*sentences[i + 1])], query) >= min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
                 quote = p.text[qs:qe]
-                dated = when_asked and vocabulary().cues["date_said"].search(quote) is not None  # "几月份摘帽": a month is what is asked
+                dated = when_asked and date_said.search(quote) is not None  # "几月份摘帽": a month is what is asked
                 if number_wanted and (metric or unit) and not NUMBER.search(quote) and not dated:
                     continue  # "多少辆" is not answered by a sentence with no figure
                 if figure and not (NUMBER.search(quote) or _said_figure().search(quote) or dated):
