@@ -109,3 +109,9 @@ def test_a_news_agency_dateline_over_the_title_is_kept_on_its_own():
            "各位代表：\n现在，我代表国务院，向大会作政府工作报告。")
     lines = clean_text(raw).split("\n")
     assert lines[:2] == ["新华社北京3月14日电", "政府工作报告"]
+
+
+def test_subscript_marks_dropped():
+    """A page's PM_2.5 (subscript written with an underscore) reads PM2.5, as questions write it."""
+    text = clean_text("辽宁省政府工作报告\n环境质量持续向优，PM_2.5平均浓度低于每立方米19微克，CO_2排放继续下降。\n")
+    assert "PM2.5平均浓度" in text and "CO2排放" in text

@@ -702,3 +702,30 @@ def test_a_bare_report_title_asks_the_state_councils():
     q = understand("2022年政府工作报告GDP增长目标是多少", reports)
     assert q.problem and not q.doc_ids
     assert understand("2022年GDP增长目标是多少", REPORTS).doc_ids  # no national report held: any report of that year
+
+
+def test_colloquial_phrase_not_read_inside_a_word():
+    """盖了 (built) is read in 新盖了几栋楼, not in 覆盖了多少人; 少种 not in 多少种; a follow-up's 那 still lets 种树 stand."""
+    from rag.ask.query import term_groups
+
+    def words(text: str) -> set[str]:
+        return {w for g in term_groups(text) for w in g.words}
+
+    assert "建成" not in words("社会养老保险覆盖了多少人") and "建成" in words("去年新盖了几个养老服务中心")
+    assert "调减" not in words("中药材种质资源有多少种")
+    assert "造林" in words("那种树多出来多少亩林子")
+
+
+def test_followup_naming_only_a_thing_asks_the_previous_question_of_it():
+    """'在建的呢' after '江苏这五年建成了几座过江通道' asks how many are being built; '那老旧小区改了几个' asks its own."""
+    provinces = [ReportInfo("js", "江苏省", ("江苏省", "江苏"), 2026, 2026, 2025)]
+    out = resolve_followup("在建的呢", ["江苏这五年建成了几座过江通道"], provinces)
+    assert "在建" in out and "过江通道" in out and "建成" not in out
+    out = resolve_followup("省运会呢", ["江苏今年办第几届数字中国建设峰会"], provinces)
+    assert "省运会" in out and "峰会" not in out
+    assert "公厕" not in resolve_followup("那老旧小区改了几个", ["江苏21年城区建了几座公厕"], provinces)
+
+
+def test_a_target_asked_of_a_thing_is_no_definition():
+    """'对进出口提出的预期目标是什么' asks the report's target, not what a term means."""
+    assert understand("2022年辽宁对进出口提出的预期目标是什么？", REPORTS).intent != "glossary"

@@ -39,7 +39,11 @@ _WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
 _PRESENT = re.compile(r"现在|目前|如今|当前")
 _MAGNITUDE = re.compile(r"[万亿千百]+")
-_MULTI_YEAR = re.compile(r"年均|五年|累计|十[一二三四五]五|以来(?!最[高低快多好大少])|期间|今后|未来")  # "1985年以来最高" is a record
+
+
+def _several_years() -> re.Pattern[str]:
+    """Words of several years (年均, 五年, 累计, 期间): from the vocabulary."""
+    return vocabulary().sections["several_years"]
 
 
 @dataclass
@@ -167,7 +171,7 @@ def f_rate(q: Query, c: Candidate) -> float:
 
 def asks_period(q: Query) -> bool:
     """True when the question is about several years (十三五时期, 五年来, 累计): a year's own section or list is not it."""
-    return _MULTI_YEAR.search(q.text) is not None
+    return _several_years().search(q.text) is not None
 
 
 def f_year_section(q: Query, c: Candidate) -> float:
@@ -224,17 +228,17 @@ def f_multi_year(q: Query, c: Candidate) -> float:
     several years, -1 when only one of them does."""
     if c.passage.kind == "glossary":
         return 0.0  # a definition's history ("2003年启动…2011年…") is not a figure for several years
-    if not q.value_years and _PRESENT.search(q.text) and not _MULTI_YEAR.search(q.text):
+    if not q.value_years and _PRESENT.search(q.text) and not _several_years().search(q.text):
         return 0.0  # "现在算力规模多大": the level a review of five years ends on is today's
     text = c.passage.text
     para = text[text.rfind("\n", 0, c.sent[0]) + 1:c.quote[1]]
-    many = bool(_MULTI_YEAR.search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2
+    many = bool(_several_years().search(para)) or len(set(NAMED_YEAR.findall(c.quoted))) >= 2
     if not many:
         # a part headed by its period ("“十三五”时期主要目标任务") agrees with a question about the period
-        if not _MULTI_YEAR.search(q.text):
+        if not _several_years().search(q.text):
             return 0.0
-        return 1.0 if _MULTI_YEAR.search(c.passage.section) else -1.0
-    return 1.0 if _MULTI_YEAR.search(q.text) else -1.0
+        return 1.0 if _several_years().search(c.passage.section) else -1.0
+    return 1.0 if _several_years().search(q.text) else -1.0
 
 
 def f_year_named(q: Query, c: Candidate) -> float:

@@ -281,6 +281,18 @@ def _on_word_boundary(spans: Sequence[tuple[int, int]], start: int, end: int) ->
     return start in starts and end in ends
 
 
+def _word_starts(text: str, phrase: str) -> list[int]:
+    """Where the phrase is typed not ending a word with the character before it: 盖了 in 新盖了几栋楼, not in
+    覆盖了多少人; 少种 not in 多少种 (jieba reads 覆盖 and 多少 there, and both are dictionary words)."""
+    from rag.index.lexical import dictionary_words, word_spans
+
+    inside = {i for s, e in word_spans(text) for i in range(s + 1, e)}
+    words = dictionary_words()
+    return [m.start() for m in re.finditer(re.escape(phrase), text)
+            if m.start() not in inside or not words.get(text[m.start() - 1:m.start() + 1])
+            or text[:m.start()].strip() in ("那", "那么")]  # "那种树多出来多少亩": a follow-up's 那, then 种树
+
+
 def term_groups(text: str) -> list[TermGroup]:
     """Key term groups in the question: known metrics, quoted terms, then remaining content words."""
 
@@ -310,9 +322,9 @@ def term_groups(text: str) -> list[TermGroup]:
             rest = rest.replace(said, " ")
     rest = _joined_verb_object(rest)
     for said, written in sorted(voc.colloquial.items(), key=lambda kv: -len(kv[0])):  # 新开的公司 before 公司
-        if said in rest:
+        if said in rest and (at := _word_starts(rest, said)):
             groups.append(TermGroup(tuple(dict.fromkeys((*written, said)))))
-            rest = rest.replace(said, " ")
+            rest = _blank_spans(rest, [(s, s + len(said)) for s in at])
     coined = rf"[A-Za-z]+\d+(?:\.\d+)?|(?<![A-Za-z0-9])[A-Za-z](?!级)[\u4e00-\u9fff]|{voc.cues['numbered_name'].pattern}"
     for code in dict.fromkeys(re.findall(coined, rest)):  # PM2.5, 5G, C919, C位, 1118工程: a term as typed
         groups.append(TermGroup((code,)))
@@ -844,6 +856,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         ask = "多少" if "多少" in prev and "多少" not in body and not intent_word else ""
         growth = next((w for w in vocabulary().growth if w in prev), "") if ask and not any(
             w in body for w in vocabulary().growth) else ""
+        if not (intent_word or ask) and (swapped := _swap_topic(prev, body.rstrip("？?呢"), reports)):
+            return swapped  # "食用菌种植规模多大" → "那果园呢": the same ask of the new thing
         return f"{prefix}{ystr}{when}{body.rstrip('？?呢')}{intent_word}{growth}{ask}"
     if not cur_regions and not prev_regions and cur_terms and vocabulary().cues["followup"].search(text):
         # Only the metric changes, in a question that named no region: keep its year.
@@ -854,6 +868,40 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         tail = "" if intent_word or cue["figure_or_target"].search(body) or cue["result"].search(text) else _ask_tail(prev, reports)
         return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}{tail}"
     return text
+
+
+def _swap_topic(prev: str, new: str, reports: Sequence[ReportInfo]) -> str:
+    """The previous question asked of the follow-up's thing: the first run of words of the same kind (nouns, or
+    verbs) that names a topic is replaced ("涞水十一五末食用菌种植规模多大" → "那果园呢": 果园种植规模多大;
+    "这五年建成了几座过江通道" → "在建的呢"); "" when the follow-up asks its own figure or nothing fits."""
+    from rag.index.lexical import word_tags
+
+    cue = vocabulary().cues
+    if cue["own_ask"].search(new) or not cue["figure"].search(prev):
+        return ""
+    _, spans = _match_regions(prev, reports)
+    topic = _YEAR.sub(lambda m: " " * len(m.group()), _blank_spans(prev, spans))
+    topic = _PLAN_PERIOD.sub(lambda m: " " * len(m.group()), _PERIOD_SAID.sub(lambda m: " " * len(m.group()), topic))
+    first = next((t for t in word_tags(new) if t[2] != "x"), None)
+    if first is None or _word_kind(first[2]) is None:
+        return ""
+    kind = _word_kind(first[2])
+    words = {w for g in term_groups(topic) if g.kind != "growth" for w in g.words}
+    tags = [t for t in word_tags(topic) if topic[t[0]:t[1]].strip()]
+    for n, (s, e, flag) in enumerate(tags):
+        if _word_kind(flag) == kind and any(w in topic[s:e] or topic[s:e] in w for w in words):
+            end = e
+            for s2, e2, flag2 in tags[n + 1:]:
+                if s2 != end or _word_kind(flag2) != kind:
+                    break
+                end = e2
+            return prev[:s] + new + prev[end:]
+    return ""
+
+
+def _word_kind(flag: str) -> str | None:
+    """'noun' or 'verb' for a jieba part-of-speech tag (an abbreviation such as 省运会 is a noun), else None."""
+    return "noun" if flag[0] in "nj" or flag in ("vn", "l") else "verb" if flag[0] == "v" else None
 
 
 _ASK_CUES = ("target", "plan", "result")  # the cues whose words say how a question asks, not what about

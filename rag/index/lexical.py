@@ -53,6 +53,14 @@ def word_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for _, s, e in _jieba().tokenize(text))
 
 
+def word_tags(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, part of speech) of each of jieba's precise-mode words, the tag from its dictionary ('x' if none)."""
+    import jieba.posseg  # lazy: the tag table loads with it
+
+    tags = jieba.posseg.dt.word_tag_tab
+    return [(s, e, tags.get(text[s:e], "x")) for s, e in word_spans(text)]
+
+
 class LexicalIndex:
     """BM25 scores over chunk texts; scores are raw BM25 (unbounded, higher is better)."""
 

@@ -221,13 +221,12 @@ def _period_opening(text: str, start: int, end: int, plan: int | None) -> re.Mat
 
 
 _PERIOD_TITLE = "过去五年"
-_PERIOD_WORDS = re.compile(r"五年|十[一二三四五六]五|以来|期间")
 
 
 def _period_review(text: str, start: int, end: int, path: list[str]) -> int | None:
     """In a part reviewing one year ("一、2015年工作回顾"), where a paragraph turns to the five years behind it
     ("2015年是“十二五”收官之年。过去五年，…"): the rest of the part is filed under a 过去五年 sub-section."""
-    if not path or not NAMED_YEAR.search(path[0]) or any(_PERIOD_WORDS.search(t) for t in path):
+    if not path or not NAMED_YEAR.search(path[0]) or any(vocabulary().sections["several_years"].search(t) for t in path):
         return None
     m = vocabulary().sections["period_review"].search(text, start, end)
     return m.start() if m and m.start() > start else None

@@ -36,17 +36,20 @@ _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5});")
 _LOST_CHAR = re.compile(r"(?<![A-Za-z0-9=&/._-])\?+|\?+(?![A-Za-z0-9=&/._-])")
 # Footnote markers ([1]…[54]) stuck to numbers or words.
 _FOOTNOTE = re.compile(r"\[(\d{1,3})\]")
+# A subscript the page marked with an underscore: PM_2.5 is PM2.5 (as questions and other reports write it).
+_SUBSCRIPT = re.compile(r"(?<=[A-Z])_(?=\d)")
 _ENTRY = re.compile(r"^[“\"]?[^：:|]{1,24}[”\"]?[：:](?=(?:.*[\u4e00-\u9fff]){4})")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _GLOSSARY_HEAD = re.compile(r"^.{0,12}(?:名\s?词\s?解\s?释|词\s?语\s?解\s?释|名词注释|注\s?释|附\s?注|附\s?件)")
 
 
 def _unescape(text: str) -> str:
-    """Undo escapes a scrape left as text: literal \\r\\n sequences and HTML entities (&nbsp;)."""
+    """Undo escapes a scrape left as text: literal \\r\\n sequences, HTML entities (&nbsp;), subscript marks (PM_2.5)."""
     if len(_ESCAPED_BREAK.findall(text)) >= 3 and text.count("\n") < len(_ESCAPED_BREAK.findall(text)):
         text = _ESCAPED_BREAK.sub("\n", text)
     if _ENTITY.search(text):
         text = html.unescape(text)
+    text = _SUBSCRIPT.sub("", text)
     text = _FOOTNOTE.sub(r"〔\1〕", text)  # "[3]" would read as a citation marker in an answer
     return _LOST_CHAR.sub(" ", text)
 
