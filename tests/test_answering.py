@@ -277,6 +277,9 @@ def test_a_target_stated_in_words_is_refused_with_what_it_says():
     res = answer("运城2023年居民收入增长目标咋定的",  # asked how it is worded: the words are the answer
                  passage("今年主要预期目标是：地区生产总值增长6%左右，居民收入增长和经济增长基本同步。", "二、2023年工作安排"))
     assert res.answered and "基本同步" in res.text and len(res.citations) == 1
+    res = answer("运城2023年粮食产量目标怎么定的",  # a target worded outside the headline list, beside figures of others
+                 passage("新建高标准农田39万亩，粮食产量完成省下达任务。", "二、2023年工作安排", part="plan"))
+    assert res.answered and "完成省下达任务" in res.text
 
 
 def test_the_sentence_with_more_of_the_typed_phrase_wins():

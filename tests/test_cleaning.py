@@ -115,3 +115,16 @@ def test_subscript_marks_dropped():
     """A page's PM_2.5 (subscript written with an underscore) reads PM2.5, as questions write it."""
     text = clean_text("辽宁省政府工作报告\n环境质量持续向优，PM_2.5平均浓度低于每立方米19微克，CO_2排放继续下降。\n")
     assert "PM2.5平均浓度" in text and "CO2排放" in text
+
+
+def test_page_line_fields_kept_on_their_own():
+    """The page's line "时间：… 作者：… 来源：易县政府网" keeps its date and its publisher, each a line of its own;
+    "发文时间：2015-04-28" is the page's date too."""
+    raw = ("工作报告\n易县2025年政府工作报告\n时间：2025-02-22\t\t作者：中国县域\t\t来源：易县政府网\t\t阅读：\n"
+           "政府工作报告\n——2025年1月14日在易县第十八届人民代表大会第五次会议上\n各位代表：\n现在，我代表易县人民政府向大会报告工作。\n")
+    lines = clean_text(raw).split("\n")
+    assert "时间：2025-02-22" in lines and "来源：易县政府网" in lines and not any("作者" in l for l in lines)
+    raw = ("政 府 工 作 报 告\n发文时间：2015-04-28\n2015年4月28日在高阳县第十六届人民代表大会第四次会议上\n各位代表：\n"
+           "现在，我代表高阳县人民政府向大会作工作报告，请予审议，并请县政协委员和列席会议的同志提出意见。\n"
+           "一、2014年工作回顾\n过去的一年，面对复杂多变的经济形势，我们主动适应新常态，较好地完成了目标任务。\n")
+    assert "发文时间：2015-04-28" in clean_text(raw).split("\n")

@@ -729,3 +729,9 @@ def test_followup_naming_only_a_thing_asks_the_previous_question_of_it():
 def test_a_target_asked_of_a_thing_is_no_definition():
     """'对进出口提出的预期目标是什么' asks the report's target, not what a term means."""
     assert understand("2022年辽宁对进出口提出的预期目标是什么？", REPORTS).intent != "glossary"
+
+
+def test_followup_with_a_national_word_describing_a_thing_keeps_the_region():
+    """'那中央环保督察交办的…办结率多少' after a question about 辽宁: 中央 describes the inspection, 辽宁 stays."""
+    out = resolve_followup("那中央环保督察交办的群众举报问题办结率多少", ["辽宁2022年空气质量达标了没"], REPORTS)
+    assert out.startswith("辽宁") and "中央环保督察" in out

@@ -77,7 +77,10 @@ def in_review(p: Passage) -> bool:
 
 
 def wants_number(q: Query) -> bool:
-    """True when the question asks for a figure."""
+    """True when the question asks for a figure (a target asked "怎么定的" is asked for its words, unless 多少 is asked too)."""
+    cue = vocabulary().cues
+    if q.intent == "target" and cue["asks_wording"].search(q.text) and not cue["how_many"].search(q.text):
+        return False
     return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"
 
 

@@ -122,13 +122,18 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
         found.pop(region, None)  # "保定满城", "河北保定": the place named, not the one around it
     national_region = vocabulary().national_region
     if national_region in found and len(found) > 1 and all(
-            text[s:e] in vocabulary().attribute_national and re.match(r"[\u4e00-\u9fff](?<![和与及跟同的])", text[e:e + 1])
-            for s, e, r in named if r == national_region):
+            _describes(text, s, e) for s, e, r in named if r == national_region):
         found.pop(national_region)  # "福建…入选国家数据产业集聚区": 国家 describes a programme; the place asked is 福建
         spans = [(s, e) for s, e, r in named if r != national_region]
     first = {region: min(s for s, _, r in named if r == region) for region in found}
     found = {region: [r.doc_id for r in reports if r.region == region] for region in sorted(found, key=first.__getitem__)}
     return found, spans  # in the order the question names them (answers list them so)
+
+
+def _describes(text: str, start: int, end: int) -> bool:
+    """True when the national word at [start, end) stands before a noun it describes (中央财政, 国家数据产业集聚区)."""
+    return text[start:end] in vocabulary().attribute_national \
+        and re.match(r"[\u4e00-\u9fff](?<![和与及跟同的])", text[end:end + 1]) is not None
 
 
 _INSIDE_REPORT = re.compile(r"报告(?:里|中|上|说|提|讲|对|关于)")
@@ -805,6 +810,10 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return text  # it names a place of its own, even if no report of it is held
     prev_regions, prev_spans = _match_regions(prev, reports)
     _short_regions(prev, reports, prev_regions, prev_spans)
+    national = vocabulary().national_region
+    if list(cur_regions) == [national] and national not in prev_regions and prev_regions \
+            and all(_describes(_scope_part(text), s, e) for s, e in cur_spans):
+        cur_regions, cur_spans = {}, []  # "那中央环保督察交办的…" after a question about 内蒙古: 中央 describes, 内蒙古 stays
     cur_terms = [g for g in term_groups(_strip_places(text, reports)) if g.kind != "growth"]
     short = len(text) <= 16 or bool(vocabulary().cues["followup"].search(text))
     if not short:

@@ -77,6 +77,14 @@ def _page_date(lines: list[str]) -> tuple[int, str] | None:
     return next(((i, m.group().strip()) for i, l in enumerate(lines[:stop]) if (m := rx.match(l))), None)
 
 
+def _page_source(line: str) -> str | None:
+    """The 来源 field of the page's date line ("时间：2025-02-22 作者：… 来源：易县政府网 阅读："), as a line of its
+    own, when it names a publisher."""
+    m = re.search(r"来源\s*[:：]\s*([\u4e00-\u9fff]{2,14})", line)
+    field = f"来源：{m.group(1)}" if m else ""
+    return field if field and vocabulary().sections["publisher_line"].match(field) else None
+
+
 def _join_bare_labels(lines: list[str]) -> list[str]:
     """Join a label left on its own line to its value ("来源:" / "四川日报" → "来源:四川日报")."""
     out: list[str] = []
@@ -199,12 +207,15 @@ def clean_text(raw: str) -> str:
     start = _start_index(lines)
     dateline = next((i for i in range(max(0, start - 3), start) if _is_dateline(lines[i])), start)
     page = _page_date(lines)  # the page's own date (时间：2026-02-02): kept, after the title when it stood above it
+    page_source = _page_source(lines[page[0]]) if page else None  # and the publisher the same line names
     lines = lines[dateline:]  # a news agency's dateline over the title belongs to the page of the report
     if page and page[0] >= dateline:
         lines[page[0] - dateline] = page[1]
     lines = _drop_second_copy(lines)
     if page and page[1] not in lines:  # it stood above the title, or with a summary cut as a first copy
         lines.insert(1, page[1])
+    if page and page_source and page_source not in lines:
+        lines.insert(lines.index(page[1]) + 1, page_source)
     lines = [l for l in _join_bare_labels(lines) if (page and l == page[1]) or not _is_furniture(l)]
     width = _wrap_width(lines)
     end = _end_index(lines, width)
