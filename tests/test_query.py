@@ -735,3 +735,11 @@ def test_followup_with_a_national_word_describing_a_thing_keeps_the_region():
     """'那中央环保督察交办的…办结率多少' after a question about 辽宁: 中央 describes the inspection, 辽宁 stays."""
     out = resolve_followup("那中央环保督察交办的群众举报问题办结率多少", ["辽宁2022年空气质量达标了没"], REPORTS)
     assert out.startswith("辽宁") and "中央环保督察" in out
+
+
+def test_a_plan_of_one_year_asked_of_the_next_years_report_is_target_versus_result():
+    """"18年说要建成投用 19年报告说用上了没": 2018's plan and the 2019 report's review of 2018, both in scope."""
+    xushui = [ReportInfo("xs18", "徐水区", ("徐水区", "徐水"), 2018, 2018, 2017),
+              ReportInfo("xs19", "徐水区", ("徐水区", "徐水"), 2019, 2019, 2018)]
+    q = understand("徐水2018年说师昌绪学校要建成投用 2019年报告说用上了没", xushui)
+    assert q.intent == "target_vs_result" and q.value_years == [2018] and set(q.doc_ids or []) == {"xs18", "xs19"}

@@ -595,7 +595,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
             return (r.year == y or r.plan_year == y) if y in report_years else r.covers(y)
 
         # "根据2012年报告，2011年…": the report named is the scope; the year asked is read inside it
-        covered = [r for r in candidates if any(held(r, y) for y in report_years or scope_years or years)]
+        wanted = report_years or scope_years or years
+        if report_years and cue["target_vs_result"].search(text):
+            wanted = sorted(set(report_years) | set(value_years))  # "18年说要… 19年报告说…了没": 2018's plan too
+        covered = [r for r in candidates if any(held(r, y) for y in wanted)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
             problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"
@@ -706,7 +709,7 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
             y = own_years[0]  # this region's own year, not every year the question names
             out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
         elif q.intent == "target_vs_result" and q.years:
-            for y in q.years:
+            for y in q.value_years or q.years:  # "18年说要… 19年报告说…": 2019 names the report reviewing 2018
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
         elif len(compared) > 1 and len({r.plan_year for r in reports}) > 1:
