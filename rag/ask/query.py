@@ -892,8 +892,9 @@ def _swap_topic(prev: str, new: str, reports: Sequence[ReportInfo]) -> str:
     if cue["own_ask"].search(new) or not cue["figure"].search(prev):
         return ""
     _, spans = _match_regions(prev, reports)
-    topic = _YEAR.sub(lambda m: " " * len(m.group()), _blank_spans(prev, spans))
-    topic = _PLAN_PERIOD.sub(lambda m: " " * len(m.group()), _PERIOD_SAID.sub(lambda m: " " * len(m.group()), topic))
+    topic = _blank_spans(prev, spans)
+    for rx in (_YEAR, _PERIOD_SAID, _PLAN_PERIOD):  # the years and periods stay; the topic is what else it names
+        topic = rx.sub(lambda m: " " * len(m.group()), topic)
     first = next((t for t in word_tags(new) if t[2] != "x"), None)
     if first is None or _word_kind(first[2]) is None:
         return ""
