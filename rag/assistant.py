@@ -20,7 +20,7 @@ import numpy as np
 from rag.ask.aggregate import answer_aggregate, lacks_a_side, plan_aggregate, select_rows
 from rag.ask.answering import NOT_FOUND, Answer, Answerer, ExtractiveAnswerer
 from rag.ask.catalogue import Catalogue
-from rag.ask.query import Query, resolve_followup, understand
+from rag.ask.query import NOT_HELD, Query, resolve_followup, understand
 from rag.ask.retrieval import PassageGroup, Retriever
 from rag.index.embedding import Embedder, SentenceTransformerEmbedder
 from rag.index.index import Index, IngestSummary
@@ -225,8 +225,9 @@ class Assistant:
         with self._guard:
             query = self.understand(question, history)
             if query.problem:
-                lead = "资料中没有"  # "资料中没有厦门市2022年的政府工作报告" reads "资料中没有找到厦门市…", not twice
-                said = NOT_FOUND + query.problem[len(lead):] if query.problem.startswith(lead) else f"{NOT_FOUND}：{query.problem}"
+                # "资料中没有厦门市2022年的政府工作报告" reads "资料中没有找到厦门市…", not the lead twice
+                held = query.problem.startswith(NOT_HELD)
+                said = NOT_FOUND + query.problem[len(NOT_HELD):] if held else f"{NOT_FOUND}：{query.problem}"
                 ans = Answer(f"{said}。", False, [], query.text, query.problem)
                 return Trace(query, [], self._with_holdings(ans, query))
             scope = _apply_filters(query, self.catalogue, regions, years)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, asks_period, in_review, score, unit_asked, wants_number
+from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, asks_period, asks_wording, in_review, score, unit_asked, wants_number
 from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
@@ -314,8 +314,7 @@ class ExtractiveAnswerer:
             if words is None:
                 return Answer(text, False, [], query.text, "no supporting passage")
             said = words.candidate.quoted.strip('，；、：。 ')
-            cue = vocabulary().cues
-            if cue["asks_wording"].search(query.text) and not cue["how_many"].search(query.text):
+            if asks_wording(query):
                 return Answer(f"{said}[1]。", True, [_cite(words)], query.text)  # "目标咋定的": the words are the answer
             text = f"{NOT_FOUND}“{query.text}”所问的数字。报告对此只有文字表述：{said}[1]。"
             return Answer(text, False, [_cite(words)], query.text, "stated in words, with no figure")

@@ -21,7 +21,7 @@ from rag.text import NAMED_YEAR, fold
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
-           "WEIGHTS_FILE", "unit_asked", "PERCENT", "asks_period"]
+           "WEIGHTS_FILE", "unit_asked", "PERCENT", "asks_period", "asks_wording"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # a figure; a year (2022年), a date (8月份, 3月5日), M2 or a list index ("2.专精特新…", "3、") is not one
@@ -76,10 +76,15 @@ def in_review(p: Passage) -> bool:
     return bool(vocabulary().sections["review"].search(top))
 
 
-def wants_number(q: Query) -> bool:
-    """True when the question asks for a figure (a target asked "怎么定的" is asked for its words, unless 多少 is asked too)."""
+def asks_wording(q: Query) -> bool:
+    """True when the question asks how something is worded ("目标咋定的", "提出的预期目标是什么"), with no 多少."""
     cue = vocabulary().cues
-    if q.intent == "target" and cue["asks_wording"].search(q.text) and not cue["how_many"].search(q.text):
+    return bool(cue["asks_wording"].search(q.text)) and not cue["how_many"].search(q.text)
+
+
+def wants_number(q: Query) -> bool:
+    """True when the question asks for a figure (a target asked "怎么定的" is asked for its words)."""
+    if q.intent == "target" and asks_wording(q):
         return False
     return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"
 

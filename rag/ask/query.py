@@ -12,7 +12,7 @@ from rag.ingest.places import gazetteer, is_distinctive
 from rag.text import CJK_RE, FIVE_YEAR_PLANS, five_year_plan
 from rag.vocabulary import Metric, TermGroup, vocabulary
 
-__all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names"]
+__all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names", "NOT_HELD"]
 
 # A year: "2022年", "22年"; not a length of time ("延长30年", "近20年来", "30年以上").
 _DURATION_BEFORE = ("延长", "长达", "连续", "历时", "持续", "经过", "近", "满", "超过", "未来", "过去", "再", "用了", "用")
@@ -20,6 +20,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
                    + r"\d{2})\s*年(?!(?<=0年)代|来(?![了过])|间|以上|之久|时间)")  # 90年代 is a decade; 2023年代(发债) is not
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
+NOT_HELD = "资料中没有"  # how a problem with the question's scope begins (资料中没有厦门市2022年的政府工作报告)
 _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
                           r"(?:那份|这份|那个|这个|那篇|这篇)?(?:总理(?:的|做的|作的)?(?=报告)|(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
@@ -589,7 +590,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     candidates = [r for r in candidates if not (flagged and r.flagged)]  # a news article answers only when named
     problem = ""
     if unknown and not region_docs:
-        problem = f"资料中没有{('、'.join(unknown))}的政府工作报告"
+        problem = f"{NOT_HELD}{('、'.join(unknown))}的政府工作报告"
     if years:
         def held(r: ReportInfo, y: int) -> bool:
             return (r.year == y or r.plan_year == y) if y in report_years else r.covers(y)
@@ -601,7 +602,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         covered = [r for r in candidates if any(held(r, y) for y in wanted)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
-            problem = f"资料中没有{where}{'、'.join(map(str, years))}年的政府工作报告"
+            problem = f"{NOT_HELD}{where}{'、'.join(map(str, years))}年的政府工作报告"
         candidates = covered
         region_docs = {reg: [d for d in ids if any(d == c.doc_id for c in covered)] for reg, ids in region_docs.items()}
     if years and not region_docs:
@@ -611,7 +612,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         elif not national and not problem and cue["bare_report"].search(text) \
                 and any(r.level == vocabulary().national_level for r in reports):
             # "2019年政府工作报告GDP目标" with the State Council's reports held, but not that year's: not a county's
-            problem = f"资料中没有{'、'.join(map(str, years))}年的国务院政府工作报告"
+            problem = f"{NOT_HELD}{'、'.join(map(str, years))}年的国务院政府工作报告"
             candidates = []
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years or flagged) else None
     # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
@@ -629,7 +630,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     if intent == "result" and len(asked) == 1 and not problem and not period and candidates \
             and not any(r.review_year == asked[0] for r in candidates) and any(r.plan_year == asked[0] for r in candidates):
         # "满城2023年新增就业最后完成了多少": only 2023's own report is held, and it states the plan, not the outcome
-        problem = f"资料中没有回顾{'、'.join(region_docs)}{asked[0]}年的报告（{asked[0] + 1}年的报告）；{asked[0]}年的报告只写了当年的安排和目标"
+        problem = f"{NOT_HELD}回顾{'、'.join(region_docs)}{asked[0]}年的报告（{asked[0] + 1}年的报告）；{asked[0]}年的报告只写了当年的安排和目标"
     topic = _strip_places(_blank_spans(text, short_spans), reports)
     topic = _PLAN_PERIOD.sub(" ", topic) if period else topic
     topic = _PLAN_NAMED.sub(" ", topic) if goal else topic
