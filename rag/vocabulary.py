@@ -79,6 +79,7 @@ class Vocabulary:
     inside_metric: re.Pattern[str]  # an adverb typed inside a metric's name (经济实际增长)
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
+    figure_kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # name → (asked, written); the first asked decides
     sections: dict[str, re.Pattern[str]]
 
     def metric(self, name: str) -> Metric | None:
@@ -125,5 +126,6 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         if short else None,
         province_short_bare=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}])") if short else None,
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
+        figure_kinds={k["name"]: (re.compile(k["asked"]), re.compile(k["written"])) for k in data["figure_kind"]},
         sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
     )

@@ -159,6 +159,20 @@ def test_closeness_never_answers_a_named_metric_or_a_figure_without_one():
     assert not ExtractiveAnswerer(similarity=_closest("储蓄")).answer(q, [PassageGroup("", words)]).answered
 
 
+def test_a_sentence_found_by_meaning_gives_a_figure_of_the_kind_asked():
+    """Found by meaning alone, a sentence must give the kind of figure asked: people for 人口, the unit named (几家)."""
+    q = understand("运城2022年城里住的人口多少", REPORTS)
+    said = [passage("城区常住居民达到218万人。", "一、2022年工作回顾")]
+    assert ExtractiveAnswerer(similarity=_closest("城区")).answer(q, [PassageGroup("", said)]).answered
+    near = [passage("城区新增中小学学位2.4万个。", "一、2022年工作回顾")]
+    assert not ExtractiveAnswerer(similarity=_closest("城区")).answer(q, [PassageGroup("", near)]).answered
+    q = understand("运城2023年打算引进几家国外有名的洋快餐", REPORTS)
+    plan = [passage("力争引进2—3家国际知名的时尚快餐品牌。", "二、2023年工作安排")]
+    assert ExtractiveAnswerer(similarity=_closest("快餐")).answer(q, [PassageGroup("", plan)]).answered
+    plan = [passage("力争快餐业营业额突破3亿元。", "二、2023年工作安排")]
+    assert not ExtractiveAnswerer(similarity=_closest("快餐")).answer(q, [PassageGroup("", plan)]).answered
+
+
 def test_a_level_asked_quotes_the_clause_that_gives_it():
     """'森林覆盖率达到多少' quotes '…净增1.8个百分点，达到11.2%'; two figures asked quote both clauses."""
     long = ("坚持生态优先，统筹山水林田湖草沙系统治理，大力开展国土绿化行动和廊道绿化提升工程，全年完成造林绿化面积3.2万亩，超额完成市核任务，"

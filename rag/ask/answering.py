@@ -9,7 +9,20 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from rag.ask.catalogue import Holding
-from rag.ask.features import NAMED_YEAR, NUMBER, PERCENT, STRONG_TARGET, Candidate, asks_period, asks_wording, in_review, score, unit_asked, wants_number
+from rag.ask.features import (
+    NAMED_YEAR,
+    NUMBER,
+    PERCENT,
+    STRONG_TARGET,
+    Candidate,
+    asks_period,
+    asks_wording,
+    figure_asked,
+    in_review,
+    score,
+    unit_asked,
+    wants_number,
+)
 from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
@@ -437,9 +450,11 @@ class ExtractiveAnswerer:
         passages closest in meaning, if it passes every other guard and is close enough."""
         if self.similarity is None or query.intent in ("meta", "glossary") or not query.terms or query.metrics:
             return None  # a metric the vocabulary knows is named as such wherever a report states it
-        figure = wants_number(query)
+        if query.inside_regions:
+            return None  # the place asked about must be named: meaning cannot show a sentence is about it
+        figure = (figure_asked(query) or NUMBER) if wants_number(query) else None  # a figure of the kind asked
         found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
-                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or NUMBER.search(c.quoted))]
+                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or figure.search(c.quoted))]
         if not found:
             return None
         sims = self.similarity(query.text, [c.sentence for c in found])

@@ -27,15 +27,15 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # a figure; a year (2022年), a date (8月份, 3月5日), M2 or a list index ("2.专精特新…", "3、") is not one
 NUMBER = re.compile(r"(?<![\d.A-Za-z])(?!(?:19|20)\d{2}\s*年)(?!\d{1,2}\s*月)(?!(?<=月)\d{1,2}\s*[日号])"
                     r"(?!\d{1,2}[.．、](?![\d%％]))\d+(?:\.\d+)?")
-_AMOUNT = re.compile(r"\d(?:\.\d+)?\s*(?:万亿|亿|万)?元")
-PERCENT = re.compile(r"\d(?:[.．]\d+)?\s*[%％]|百分之|个百分点")
+_AMOUNT = vocabulary().figure_kinds["money"][1]
+PERCENT = vocabulary().figure_kinds["growth"][1]
 _TARGET_CUE = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|达到|争取|要|将")
 STRONG_TARGET = re.compile(r"左右|以上|以内|力争|预期|目标|控制在|确保|突破|争取")  # a goal, not a result
 _ACHIEVED = re.compile(r"同比|比上年|实现了")
 _VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
 _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
-_MONEY = re.compile(r"钱|资金|投资|投入|收入|支出|预算|资产|总额|总值|金额|经费|补贴|奖补|债|贷款|融资|营收|利润|税|元")
-_WANTS_RATE = re.compile(r"增长|增速|涨|百分|幅")
+_MONEY = vocabulary().figure_kinds["money"][0]
+_WANTS_RATE = vocabulary().figure_kinds["growth"][0]
 _WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
 _PRESENT = re.compile(r"现在|目前|如今|当前")
 _MAGNITUDE = re.compile(r"[万亿千百]+")
@@ -89,12 +89,21 @@ def wants_number(q: Query) -> bool:
     return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"
 
 
-def unit_asked(q: Query) -> str | None:
+def unit_asked(q: Query, after: str = "多少") -> str | None:
     """The unit a question names after 多少 ('多少套'), if any."""
-    m = re.search(f"多少({units_alternation()})", q.text)  # 几台 may be answered in 个 (9个天文望远镜): only 多少 names one
+    m = re.search(f"(?:{after})({units_alternation()})", q.text)  # 几台 may be answered in 个 (9个天文望远镜): only 多少 names one
     if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
         return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None
+
+
+def figure_asked(q: Query) -> re.Pattern[str] | None:
+    """How a figure of the kind the question asks is written: in the unit it names (多少亩, 几家), else as a rate, a
+    count of people or an amount of money (vocabulary `figure_kind`); None when the question does not say."""
+    unit = unit_asked(q, after="(?:多少|几)[万亿千百]?")  # 多少万辆 asks 辆
+    if unit:
+        return re.compile(rf"\d\s*[多余]?[万亿千百]*[多余]?{vocabulary().unit_aliases.get(unit, re.escape(unit))}")
+    return next((written for asked, written in vocabulary().figure_kinds.values() if asked.search(q.text)), None)
 
 
 def _word_after(text: str, at: int) -> bool:
