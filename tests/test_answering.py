@@ -506,3 +506,19 @@ def test_an_adverb_inside_a_metrics_name():
     """'经济实际增长了多少' names GDP growth, as '经济增长了多少' does."""
     assert understand("运城2022年经济实际增长了多少", REPORTS).metrics
     assert understand("运城2022年经济增长了多少", REPORTS).metrics
+
+
+def test_in_whose_name_the_report_is_made():
+    """'以哪个机构的名义向大会作的' quotes the report's own 我代表…政府 sentence; '王保辉当时是什么职务' asks the speaker."""
+    from rag.ingest.metadata import extract_metadata
+
+    text = ("运城市政府工作报告\n——2023年1月10日在运城市第五届人民代表大会第三次会议上\n代市长 王保辉\n"
+            "各位代表：\n现在，我代表市人民政府，向大会报告工作，请予审议。\n一、2022年工作回顾")
+    q = understand("运城23年报告是以哪个机构的名义向大会作的", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "behalf")
+    meta = extract_metadata(text, text)
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, meta.spans)])])
+    assert res.answered and "我代表市人民政府，向大会报告工作" in res.text
+    q = understand("运城23年报告 王保辉当时是什么职务", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "speaker")
+    assert "代市长" in ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, meta.spans)])]).text

@@ -745,3 +745,19 @@ def test_a_plan_of_one_year_asked_of_the_next_years_report_is_target_versus_resu
               ReportInfo("xs19", "徐水区", ("徐水区", "徐水"), 2019, 2019, 2018)]
     q = understand("徐水2018年说师昌绪学校要建成投用 2019年报告说用上了没", xushui)
     assert q.intent == "target_vs_result" and q.value_years == [2018] and set(q.doc_ids or []) == {"xs18", "xs19"}
+
+
+def test_followup_naming_another_report_moves_the_year_read_inside_it():
+    """'14年报告说13年…' then '那18年报告呢' asks the 2018 report about 2017, not about 2013."""
+    out = resolve_followup("那18年报告呢", ["14年报告说13年不动产登记那块干了啥"], NATIONALS)
+    assert "2017年" in out and "13年" not in out
+    assert resolve_followup("那2015年呢", ["运城2022年GDP增长多少"], REPORTS).startswith("运城2015年")  # one year: swapped
+
+
+def test_a_unit_asked_with_its_magnitude():
+    """'多少万辆' asks 辆 and '多少万亿元' asks 亿元; '多少万人' keeps its own unit."""
+    from rag.ask.features import unit_asked
+
+    assert unit_asked(understand("江苏去年新能源汽车产量是多少万辆", NATIONALS)) == "辆"
+    assert unit_asked(understand("2017年进出口总额是多少万亿元", NATIONALS)) == "亿元"
+    assert unit_asked(understand("2014年城镇新增就业多少万人", NATIONALS)) == "万人"

@@ -41,7 +41,7 @@ _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者",
-               "page_date": "网页显示的日期"}
+               "page_date": "网页显示的日期", "behalf": "以谁的名义作报告"}
 
 
 @dataclass

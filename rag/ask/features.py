@@ -90,8 +90,9 @@ def wants_number(q: Query) -> bool:
 
 
 def unit_asked(q: Query, after: str = "多少") -> str | None:
-    """The unit a question names after 多少 ('多少套'), if any."""
-    m = re.search(f"(?:{after})({units_alternation()})", q.text)  # 几台 may be answered in 个 (9个天文望远镜): only 多少 names one
+    """The unit a question names after 多少 ('多少套', '多少万辆'), if any."""
+    # 多少万辆 asks 辆 (多少万人 stays 万人); 几台 may be answered in 个 (9个天文望远镜): by default only 多少 names one
+    m = re.search(f"(?:{after})[万亿千百]??({units_alternation()})", q.text)
     if m and q.text[m.start(1):m.start(1) + 2] in measure_words() and not _word_after(q.text, m.end(1)):
         return None  # "多少项目" asks no unit 项; "多少天空气好" still asks 天 (天|空气, not 天空|气)
     return m.group(1) if m else None
@@ -100,7 +101,7 @@ def unit_asked(q: Query, after: str = "多少") -> str | None:
 def figure_asked(q: Query) -> re.Pattern[str] | None:
     """How a figure of the kind the question asks is written: in the unit it names (多少亩, 几家), else as a rate, a
     count of people or an amount of money (vocabulary `figure_kind`); None when the question does not say."""
-    unit = unit_asked(q, after="(?:多少|几)[万亿千百]?")  # 多少万辆 asks 辆
+    unit = unit_asked(q, after="多少|几")
     if unit:
         return re.compile(rf"\d\s*[多余]?[万亿千百]*[多余]?{vocabulary().unit_aliases.get(unit, re.escape(unit))}")
     return next((written for asked, written in vocabulary().figure_kinds.values() if asked.search(q.text)), None)

@@ -65,7 +65,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date, or several
+    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date | behalf, or several
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -497,6 +497,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", "dateline"
     if cue["meta_page_date"].search(text):
         return "meta", "page_date"
+    if cue["meta_behalf"].search(text):
+        return "meta", "behalf"
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
@@ -848,6 +850,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if not cur_regions and cur_years and not cur_terms:
         # Same question for another year: swap the year (or add it).
         named = "".join(f"{y}年" for y in cur_years)
+        if moved := _report_moved(prev, text, cur_years):
+            return moved
         if _YEAR.search(prev):
             return _YEAR.sub(named, prev, count=1)
         return f"{named}{prev}" if not prev_spans else _insert_after_regions(prev, prev_spans, named)
@@ -938,6 +942,15 @@ def _ask_tail(prev: str, reports: Sequence[ReportInfo]) -> str:
     if not (cue["figure"].search(tail) or cue["figure_or_target"].search(tail)) or _content_words(said):
         return ""
     return tail
+
+
+def _report_moved(prev: str, text: str, cur_years: list[int]) -> str | None:
+    """"14年报告说13年…" → "那18年报告呢": another report, and the years read inside it move with it (13年 → 2017年)."""
+    new, old = _REPORT_YEAR.search(text), _REPORT_YEAR.search(prev)
+    if not (new and old and len(cur_years) == 1) or len(years_in(prev)) < 2:
+        return None
+    shift = cur_years[0] - full_year(old.group(1))
+    return _YEAR.sub(lambda m: f"{full_year(m.group(1)) + shift}年", prev)
 
 
 def _period_kept(prev: str, text: str) -> str:

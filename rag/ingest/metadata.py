@@ -339,13 +339,16 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     title_region, title_year, title_line = _title(clean, head_end)
     self_m = _SELF.search(clean, 0, head_end + 200)
     self_org = (self_m.group("org") or self_m.group("council")) if self_m else ""
+    if self_m:  # "我代表国务院，向大会报告政府工作": in whose name the report is made, to the sentence's end
+        stop = min((i for i in (clean.find(c, self_m.end()) for c in "。\n") if i >= 0), default=len(clean))
+        meta.spans["behalf"] = [self_m.start(), min(stop, self_m.end() + 60)]
     voc = vocabulary()
     national = session_place == "全国" or self_org == "国务院" or "国务院" in title_line or meta.speaker_title.endswith("总理")
     columns = read_columns(fields or {})
     if national:
         meta.set("region", voc.national_region, "header line" if session_place == "全国" else ("body" if self_org else "title"))
         meta.level = meta.tier = voc.national_level
-        meta.aliases = sorted({voc.national_region, *voc.national}, key=len, reverse=True)
+        meta.aliases = sorted({voc.national_region, *voc.national}, key=lambda a: (-len(a), a))  # the same order every run
     else:
         candidates = [(title_region, "title"), (session_place, "header line"), (org, "header line"), (self_org, "body")]
         col_region = "".join(columns[k].split("=", 1)[1] for k in ("province", "city", "region") if k in columns)
