@@ -761,3 +761,10 @@ def test_a_unit_asked_with_its_magnitude():
     assert unit_asked(understand("江苏去年新能源汽车产量是多少万辆", NATIONALS)) == "辆"
     assert unit_asked(understand("2017年进出口总额是多少万亿元", NATIONALS)) == "亿元"
     assert unit_asked(understand("2014年城镇新增就业多少万人", NATIONALS)) == "万人"
+
+
+def test_a_projects_planned_investment_is_not_the_investment_metric():
+    """'重点项目计划完成投资多少' asks the projects' investment; '计划完成投资多少' alone still asks 固定资产投资."""
+    metrics = lambda t: [g.metric.name for g in understand(t, REPORTS).metrics]  # noqa: E731
+    assert metrics("运城2022年省市重点项目计划完成投资多少") == []
+    assert metrics("运城2022年计划完成投资多少") == ["固定资产投资"]

@@ -426,7 +426,18 @@ def _compound(text: str, word: str) -> bool:
     if before == ["的"]:  # "肉和奶的产量": the measure of a thing named before 的 (places and years are already gone),
         before = [text[s:e] for s, e in spans if e == i - 1]  # not a one-character verb's object (地里打的粮食)
     return bool(before) and len(before[0]) >= 2 and CJK_RE.match(before[0]) is not None \
-        and not vocabulary().filler.fullmatch(before[0])
+        and (not vocabulary().filler.fullmatch(before[0]) or _planned_for(text[:i]))
+
+
+def _planned_for(head: str) -> bool:
+    """True when the words before a vague metric word are a plan's verbs after a project ("重点项目计划完成投资"): the
+    amount is the projects', not the metric."""
+    from rag.index.lexical import word_spans
+
+    words = [head[s:e] for s, e in word_spans(head)]
+    while words and vocabulary().filler.fullmatch(words[-1]):
+        words.pop()
+    return bool(words) and words[-1].endswith(("项目", "工程"))
 
 
 def _content_words(text: str) -> list[str]:
