@@ -156,7 +156,7 @@ def _other_tracks(out_dir: Path) -> str:
              "gold_o (100) 69.6 / 72.8 / 87.5, gold_p (100) 78.3 / 77.2 / 87.5, gold_q (100) 82.6 / 82.6 / 87.5, "
              "gold_r (100) 86.8 / 85.7 / 88.9, gold_s (100) 74.7 / 75.8 / 88.9, gold_t (100) 80.2 / 82.4 / 77.8, gold_u (100) 83.5 / 83.5 / 100, "
              "gold_v (100) 79.1 / 78.0 / 100, gold_w (100) 78.9 / 78.9 / 90.0, gold_x (100) 74.4 / 76.7 / 100, "
-             "gold_y (100) 66.3 / 67.4 / 100)."]
+             "gold_y (100) 66.3 / 67.4 / 100, gold_za (100) 81.3 / 81.3 / 77.8, gold_zb (100) 75.3 / 77.5 / 100)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():
