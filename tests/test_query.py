@@ -215,6 +215,9 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("辽宁22年报告里谁获得了全国劳模", "any"),         # 谁获得了 asks about an event in the body, not the speaker
     ("辽宁22年报告说那项举措是哪天宣布的", "any"),     # 哪天宣布的 likewise
     ("辽宁22年报告说试点在多少个县开展了", "result"),  # a question closing on 了 asks what was done
+    ("14年多少个村的自来水管子改造了", "result"),     # ... however far 了 stands from 多少
+    ("14年国际产能合作 说要设立什么基金", "plan"),     # 要 + a verb + 什么 asks what is planned
+    ("14年报告国防那段说要落实哪次会议精神", "plan"),   # 哪次会议精神: a meeting the body names, not the report's session
 ])
 def test_intent_cues(text, intent):
     """Cue words decide the intent only where they are cues."""
