@@ -80,6 +80,7 @@ class Vocabulary:
     units_asked: tuple[str, ...]
     unit_aliases: dict[str, str]
     figure_kinds: dict[str, tuple[re.Pattern[str], re.Pattern[str]]]  # name → (asked, written); the first asked decides
+    projects: tuple[str, ...]  # what a noun ending in these is (重点项目, 引调水工程): a project, whose amount is its own
     sections: dict[str, re.Pattern[str]]
 
     def metric(self, name: str) -> Metric | None:
@@ -127,5 +128,6 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         province_short_bare=re.compile(f"{short['before']}([{''.join(k for k in short if len(k) == 1)}])") if short else None,
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
         figure_kinds={k["name"]: (re.compile(k["asked"]), re.compile(k["written"])) for k in data["figure_kind"]},
+        projects=tuple(data["projects"]["words"]),
         sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
     )

@@ -19,6 +19,7 @@ from rag.ask.features import (
     asks_wording,
     figure_asked,
     in_review,
+    in_unit,
     score,
     unit_asked,
     wants_number,
@@ -240,8 +241,7 @@ def _rate_of_term(quote: str, query: Query) -> bool:
 
 def _in_unit(quote: str, unit: str) -> bool:
     """True when the quote gives a figure in the unit asked (多少套: 600万套; 多少亿斤: not 9586万亩)."""
-    alias = vocabulary().unit_aliases.get(unit, re.escape(unit))
-    return re.search(rf"\d\s*[多余]?[万亿千百]*[多余]?{alias}", quote) is not None  # 2100多万人, 30余万套
+    return in_unit(unit).search(quote) is not None
 
 
 def covered(text: str, query: Query, context: str = "") -> float:

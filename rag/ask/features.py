@@ -103,8 +103,14 @@ def figure_asked(q: Query) -> re.Pattern[str] | None:
     count of people or an amount of money (vocabulary `figure_kind`); None when the question does not say."""
     unit = unit_asked(q, after="多少|几")
     if unit:
-        return re.compile(rf"\d\s*[多余]?[万亿千百]*[多余]?{vocabulary().unit_aliases.get(unit, re.escape(unit))}")
+        return in_unit(unit)
     return next((written for asked, written in vocabulary().figure_kinds.values() if asked.search(q.text)), None)
+
+
+@lru_cache(maxsize=64)
+def in_unit(unit: str) -> re.Pattern[str]:
+    """A figure in the unit (多少套: 600万套; 2100多万人, 30余万套), by the unit's aliases in the vocabulary."""
+    return re.compile(rf"\d\s*[多余]?[万亿千百]*[多余]?{vocabulary().unit_aliases.get(unit, re.escape(unit))}")
 
 
 def _word_after(text: str, at: int) -> bool:

@@ -437,7 +437,7 @@ def _planned_for(head: str) -> bool:
     words = [head[s:e] for s, e in word_spans(head)]
     while words and vocabulary().filler.fullmatch(words[-1]):
         words.pop()
-    return bool(words) and words[-1].endswith(("项目", "工程"))
+    return bool(words) and words[-1].endswith(vocabulary().projects)
 
 
 def _content_words(text: str) -> list[str]:
