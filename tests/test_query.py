@@ -219,6 +219,7 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("14年国际产能合作 说要设立什么基金", "plan"),     # 要 + a verb + 什么 asks what is planned
     ("14年报告国防那段说要落实哪次会议精神", "plan"),   # 哪次会议精神: a meeting the body names, not the report's session
     ("14年说一中要开工、二小要投用 结果呢", "target_vs_result"),  # a year's plan, then 结果呢: what became of it
+    ("辽宁新增贷款全国排第几", "result"),              # a rank asked is a standing the review states
 ])
 def test_intent_cues(text, intent):
     """Cue words decide the intent only where they are cues."""
@@ -772,3 +773,8 @@ def test_a_projects_planned_investment_is_not_the_investment_metric():
     metrics = lambda t: [g.metric.name for g in understand(t, REPORTS).metrics]  # noqa: E731
     assert metrics("运城2022年省市重点项目计划完成投资多少") == []
     assert metrics("运城2022年计划完成投资多少") == ["固定资产投资"]
+
+
+def test_this_matter_is_no_topic():
+    """'这事' ("大专升本科这事") names nothing asked."""
+    assert all("这事" not in g.words for g in understand("辽宁大专升本科这事22年报告咋说的", REPORTS).terms)
