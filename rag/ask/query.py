@@ -860,9 +860,9 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return _YEAR.sub(period.group() + total, prev, count=1)
     if not cur_regions and cur_years and not cur_terms:
         # Same question for another year: swap the year (or add it).
-        named = "".join(f"{y}年" for y in cur_years)
         if moved := _report_moved(prev, text, cur_years):
             return moved
+        named = "".join(f"{y}年" for y in cur_years)
         if _YEAR.search(prev):
             return _YEAR.sub(named, prev, count=1)
         return f"{named}{prev}" if not prev_spans else _insert_after_regions(prev, prev_spans, named)
@@ -912,9 +912,9 @@ def _swap_topic(prev: str, new: str, reports: Sequence[ReportInfo]) -> str:
     for rx in (_YEAR, _PERIOD_SAID, _PLAN_PERIOD):  # the years and periods stay; the topic is what else it names
         topic = rx.sub(lambda m: " " * len(m.group()), topic)
     first = next((t for t in word_tags(new) if t[2] != "x"), None)
-    if first is None or _word_kind(first[2]) is None:
+    kind = _word_kind(first[2]) if first else None
+    if kind is None:
         return ""
-    kind = _word_kind(first[2])
     words = {w for g in term_groups(topic) if g.kind != "growth" for w in g.words}
     tags = [t for t in word_tags(topic) if topic[t[0]:t[1]].strip()]
     for n, (s, e, flag) in enumerate(tags):
