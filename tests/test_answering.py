@@ -522,3 +522,31 @@ def test_in_whose_name_the_report_is_made():
     q = understand("运城23年报告 王保辉当时是什么职务", REPORTS)
     assert (q.intent, q.meta_field) == ("meta", "speaker")
     assert "代市长" in ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, meta.spans)])]).text
+
+
+def test_what_the_delivery_sentence_says():
+    """'连同哪个文件一起提请审议' and '报告的是多长时间的政府工作' quote the whole 我代表… sentence, however long."""
+    from rag.ingest.metadata import extract_metadata
+
+    text = ("运城市政府工作报告\n——2021年1月10日在运城市第五届人民代表大会第三次会议上\n市长 王保辉\n各位代表：\n"
+            "现在，我代表市人民政府，向大会报告过去五年政府工作，连同《运城市国民经济和社会发展第十四个五年规划和"
+            "二〇三五年远景目标纲要（草案）》，请予审议。\n一、过去五年工作回顾")
+    meta = extract_metadata(text, text)
+    for asked in ("运城21年人代会上 政府工作报告是连同哪个文件一起提请审议的", "运城21年报告的是多长时间的政府工作"):
+        q = understand(asked, REPORTS)
+        assert (q.intent, q.meta_field) == ("meta", "behalf")
+        res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, meta.spans)])])
+        assert "远景目标纲要（草案）》，请予审议" in res.text and "过去五年政府工作" in res.text
+
+
+def test_a_title_asked_is_answered_in_its_marks():
+    """'出了本什么书' prefers the sentence that gives a book's title in 《》 over one that only names the topic."""
+    text = "挖掘整理关汉卿文化。推动关汉卿文化传播，《关汉卿故里》一书出版发行，关汉卿文化影响力得到提升。"
+    res = answer("运城23年报告 关汉卿文化这块出了本什么书", passage(text, "一、2022年工作回顾"))
+    assert "《关汉卿故里》" in res.text
+
+
+def test_a_streak_is_a_figure_said_in_words():
+    """'连着拿了几次优' is answered by “六连优”, a streak written in words."""
+    res = answer("运城污染防治考核连着拿了几次优", passage("深入打好污染防治攻坚战，在考核中获“六连优”。", "一、2022年工作回顾"))
+    assert res.answered and "六连优" in res.text

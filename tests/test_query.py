@@ -778,3 +778,9 @@ def test_a_projects_planned_investment_is_not_the_investment_metric():
 def test_this_matter_is_no_topic():
     """'这事' ("大专升本科这事") names nothing asked."""
     assert all("这事" not in g.words for g in understand("辽宁大专升本科这事22年报告咋说的", REPORTS).terms)
+
+
+def test_the_frame_of_a_when_question_is_no_topic():
+    """'后来从几月份开始往下走的': 后来 and the 开始 after the month asked name nothing asked."""
+    words = {w for g in understand("运城2011年物价后来从几月份开始往下走的", REPORTS).terms for w in g.words}
+    assert not words & {"后来", "开始"}

@@ -42,7 +42,7 @@ _PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者",
-               "page_date": "网页显示的日期", "behalf": "以谁的名义作报告"}
+               "page_date": "网页显示的日期", "behalf": "报告开头“我代表……”一句（以谁的名义、报告什么、连同哪些文件）"}
 
 
 @dataclass
@@ -221,9 +221,9 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
-    """A figure in words: 减少一半, 翻一番, 三分之一, 六连冠, 第三届, 三支队伍, 超万列, a grade (水质保持Ⅱ类)."""
+    """A figure in words: 减少一半, 翻一番, 三分之一, a streak (六连冠, 十二连增), 第三届, 三支队伍, 超万列, a grade (水质保持Ⅱ类)."""
     units = units_alternation(without=("年",))  # "过去一年" says when, not how much
-    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连冠|{units})|[ⅠⅡⅢⅣⅤⅥ]+类|一半|减半|翻番")
+    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连[冠优增胜涨]|{units})|[ⅠⅡⅢⅣⅤⅥ]+类|一半|减半|翻番")
 
 
 def _not_a_rate(quote: str) -> bool:

@@ -287,6 +287,12 @@ def f_figure_typed(q: Query, c: Candidate) -> float:
     return sum(re.search(rf"(?<![\d.]){re.escape(f)}", quote) is not None for f in typed) / len(typed)
 
 
+def f_title(q: Query, c: Candidate) -> float:
+    """1 when the question asks a work's title (出了本什么书) and the quote gives one in 《》."""
+    cue = vocabulary().cues
+    return 1.0 if cue["title_asked"].search(q.text) and cue["title_said"].search(c.quoted) else 0.0
+
+
 def f_glossary_entry(q: Query, c: Candidate) -> float:
     """For glossary questions: 1 for a glossary entry, plus half a point per character of the term it defines."""
     if q.intent != "glossary" or c.passage.kind != "glossary":
@@ -300,7 +306,7 @@ FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
     "glossary_entry": f_glossary_entry, "multi_year": f_multi_year, "year_named": f_year_named,
-    "figure_typed": f_figure_typed,
+    "figure_typed": f_figure_typed, "title": f_title,
 }
 
 

@@ -339,9 +339,9 @@ def extract_metadata(clean: str, raw: str = "", fields: dict[str, str] | None = 
     title_region, title_year, title_line = _title(clean, head_end)
     self_m = _SELF.search(clean, 0, head_end + 200)
     self_org = (self_m.group("org") or self_m.group("council")) if self_m else ""
-    if self_m:  # "我代表国务院，向大会报告政府工作": in whose name the report is made, to the sentence's end
+    if self_m:  # "我代表国务院，向大会报告政府工作，连同…，请予审议": the delivery sentence, to its end
         stop = min((i for i in (clean.find(c, self_m.end()) for c in "。\n") if i >= 0), default=len(clean))
-        meta.spans["behalf"] = [self_m.start(), min(stop, self_m.end() + 60)]
+        meta.spans["behalf"] = [self_m.start(), min(stop, self_m.end() + 160)]
     voc = vocabulary()
     national = session_place == "全国" or self_org == "国务院" or "国务院" in title_line or meta.speaker_title.endswith("总理")
     columns = read_columns(fields or {})
