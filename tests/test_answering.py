@@ -550,3 +550,18 @@ def test_a_streak_is_a_figure_said_in_words():
     """'连着拿了几次优' is answered by “六连优”, a streak written in words."""
     res = answer("运城污染防治考核连着拿了几次优", passage("深入打好污染防治攻坚战，在考核中获“六连优”。", "一、2022年工作回顾"))
     assert res.answered and "六连优" in res.text
+
+
+def test_a_name_with_one_character_changed_is_another_thing():
+    """'实际使用外资多少亿美元' is not answered by 实际使用台资, nor '常住人口有多少' by the figures beside 常住人口城镇化率."""
+    res = answer("运城2022年实际使用外资多少亿美元", passage("新设台企12家，实际使用台资7.24亿美元。", "一、2022年工作回顾"))
+    assert not res.answered
+    res = answer("运城2023年常住人口有多少万", passage("常住人口城镇化率达到65%左右，粮食产量达到140亿斤。", "二、2023年工作安排"))
+    assert not res.answered
+
+
+def test_a_reason_asked_is_answered_in_words():
+    """'为什么把增长目标略微调低了' quotes the reason, not a refusal for want of a figure."""
+    text = "国内生产总值增长目标略微调低，主要是要与规划目标逐步衔接，引导各方面把工作着力点放到提高质量和效益上来。"
+    res = answer("运城2023年报告为什么把地区生产总值增长目标略微调低了", passage(text, "二、2023年工作安排"))
+    assert res.answered and "逐步衔接" in res.text

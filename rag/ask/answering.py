@@ -122,6 +122,8 @@ def _match_quality(group: TermGroup, low: str) -> float:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
         if group.metric is not None and (others := _sibling_metrics(group.metric.name)):
             low = others.sub("\n", low)  # 农村居民人均可支配收入 is another metric, not half of 城镇居民…
+        if group.metric is not None and any(_one_off(w.lower(), low) for w in group.words):
+            return 0.0  # 实际使用台资 is not 实际使用外资: the name with one character changed is another thing
         for w in (w for w in group.words[:1] if len(w) >= 3 and not w.isascii()):
             pairs = [w[i:i + 2] for i in range(len(w) - 1)]
             share = sum(p in low for p in pairs) / len(pairs)
@@ -139,6 +141,20 @@ def _match_quality(group: TermGroup, low: str) -> float:
             and group.head[1] in low:
         best = _WEAK_HEAD  # a two-character word's head (大奖 → 地球卫士奖, 新开 → 建成开放): a paraphrase, weakly
     return best
+
+
+@lru_cache(maxsize=1024)
+def _one_off_pattern(word: str) -> re.Pattern[str] | None:
+    """The word with any one of its characters changed (实际使用外资 → 实际使用台资), for words of four or more characters."""
+    if len(word) < 4 or not all(CJK_RE.match(ch) for ch in word):
+        return None
+    return re.compile("|".join(f"{re.escape(word[:i])}[^{word[i]}\\W\\d]{re.escape(word[i + 1:])}" for i in range(len(word))))
+
+
+def _one_off(word: str, low: str) -> bool:
+    """True when the text names the word with exactly one character changed, a sibling of the thing (外资, 台资)."""
+    pattern = _one_off_pattern(word)
+    return pattern is not None and pattern.search(low) is not None
 
 
 def _initials_of_a_list(word: str, low: str) -> bool:
@@ -410,8 +426,8 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
-                if no_rate and not _not_a_rate(quote) and _rate_of_term(quote, query):
-                    continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%"
+                if no_rate and _rate_of_term(quote, query):
+                    continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%", nor by the figures beside it
                 if unit and not _in_unit(quote, unit):
                     continue  # "多少亿斤" is not answered by a figure in 万亩
                 if metric and percent and not PERCENT.search(quote):
