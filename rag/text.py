@@ -106,6 +106,15 @@ def cn_to_int(text: str) -> int | None:
     return int("".join(str(_CN_DIGITS[c]) for c in text))
 
 
+def int_to_cn(n: int) -> str:
+    """Write 1–99 as a list's numbering does (9 → 九, 12 → 十二, 20 → 二十)."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return digits[ones]
+    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+
+
 _SENT = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」）)]*|\n|$)")
 
 

@@ -565,3 +565,25 @@ def test_a_reason_asked_is_answered_in_words():
     text = "国内生产总值增长目标略微调低，主要是要与规划目标逐步衔接，引导各方面把工作着力点放到提高质量和效益上来。"
     res = answer("运城2023年报告为什么把地区生产总值增长目标略微调低了", passage(text, "二、2023年工作安排"))
     assert res.answered and "逐步衔接" in res.text
+
+
+def test_a_list_item_asked_by_its_number():
+    """'民生实事第8件是啥' quotes the item numbered 8 under its heading, though it repeats no word asked; the follow-up
+    '那第9件呢' asks the next one."""
+    from rag.ask.query import resolve_followup
+
+    items = "\n".join(["8.实现城乡法律援助服务网络全覆盖；为群众提供免费法律咨询。",
+                       "9.健全三级消协组织，推行“放心消费”双承诺。", "10.发放城镇住房保障家庭租赁补贴1.6万户。"])
+    p = passage(items, "附件 2023年民生实事", part="plan")
+    assert "8.实现城乡法律援助" in answer("运城23年民生实事第8件是啥", p).text
+    follow = resolve_followup("那第9件呢", ["运城23年民生实事第8件是啥"], REPORTS)
+    assert follow == "运城23年民生实事第9件是啥"
+    assert "9.健全三级消协组织" in answer(follow, p).text
+
+
+def test_the_count_of_the_very_thing_asked():
+    """'约束性指标一共几个' quotes the clause that counts 约束性指标, not the one that counts 主要指标."""
+    text = ("《纲要草案》据此细化设定了今后五年经济发展、创新驱动、民生福祉、绿色低碳、安全保障等五大类24个主要指标，"
+            "包括地区生产总值年均增长5%左右、居民人均可支配收入增长与经济增长同步等16个预期性指标，"
+            "以及碳排放强度、优良水体比例等8个约束性指标。")
+    assert "8个约束性指标" in answer("运城十五五纲要草案里约束性指标一共几个", passage(text, "二、今后五年")).text

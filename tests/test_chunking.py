@@ -116,3 +116,11 @@ def test_a_year_review_turning_to_the_five_years_files_them_apart():
     assert by_text["2015年是“十二五”收官之年。过去五年，保障性住房建设4013万套。"] == ["一、2015年工作回顾", "过去五年"]
     whole = "各位代表：\n一、过去五年工作回顾\n五年来，经济增长7.1%。\n二、2018年重点工作\n今年要稳增长。\n"
     assert all(c.section[-1] != "过去五年" for c in chunk_report(whole, min_chars=1, years=(2017, 2018)))
+
+
+def test_a_part_opening_on_the_coming_five_years_is_the_plan():
+    """A slogan-headed part that opens "“十五五”时期是…" in a 2026 report sets out the plan; "“十四五”时期…" reviews."""
+    from rag.ingest.chunking import _part_kind
+
+    assert _part_kind("二、一张蓝图绘到底", "“十五五”时期是基本实现社会主义现代化的关键时期", (2025, 2026)) == "plan"
+    assert _part_kind("一、砥砺奋进", "“十四五”时期是极不平凡的五年", (2025, 2026)) == "review"

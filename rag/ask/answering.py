@@ -17,6 +17,7 @@ from rag.ask.features import (
     Candidate,
     asks_period,
     asks_wording,
+    counts_the_thing,
     figure_asked,
     in_review,
     in_unit,
@@ -300,6 +301,7 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
 _WEAK_HEAD = 0.3  # a word met only by its last character (新增 in 增长): too weak to say a sentence is about it
 _FROM_TO = re.compile(r"[从由][^，。；]{0,12}?\d[^，。；]{0,16}?(?:到|至)[^，。；]{0,4}?\d")  # 从11.7万亿元增加到17.3万亿元
+_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|[①-⑳])")  # "8.", "（八）", "⑧"
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
 
@@ -397,7 +399,9 @@ class ExtractiveAnswerer:
                 cover = covered(sent, query)
                 if cover and periods:  # the period is said around it; the sentence must still name something asked
                     cover = covered(sent + periods, query)
-                if cover and heading:  # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…")
+                if heading and (cover or _LIST_ITEM.match(sent)):
+                    # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…"); a numbered item need not
+                    # repeat a word asked ("民生实事第8件" > "8.实现城乡法律援助服务网络全覆盖")
                     cover = max(cover, covered(sent, query, heading))
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
@@ -677,7 +681,8 @@ def _narrow(text: str, sent: tuple[int, int], query: Query) -> tuple[int, int]:
     clauses = [(s + m.start(), s + m.end()) for m in _CLAUSE.finditer(text[s:e]) if m.end() > m.start()]
     best_i, best_c = 0, -1.0
     for i, (cs, ce) in enumerate(clauses):
-        c = covered(text[cs:ce], query) + (0.2 if NUMBER.search(text[cs:ce]) else 0)
+        c = covered(text[cs:ce], query) + (0.2 if NUMBER.search(text[cs:ce]) else 0) \
+            + (1.0 if counts_the_thing(query.text, text[cs:ce]) else 0)  # "8个约束性指标" for 约束性指标几个
         if c > best_c:
             best_i, best_c = i, c
     if "分别" in text[slice(*clauses[best_i])] and e - s <= 240:

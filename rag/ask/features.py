@@ -17,11 +17,11 @@ from pathlib import Path
 
 from rag.ask.query import Query, measure_words, units_alternation
 from rag.ask.retrieval import Passage
-from rag.text import NAMED_YEAR, fold
+from rag.text import NAMED_YEAR, cn_to_int, fold, int_to_cn
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
-           "WEIGHTS_FILE", "unit_asked", "PERCENT", "asks_period", "asks_wording"]
+           "WEIGHTS_FILE", "unit_asked", "counts_the_thing", "PERCENT", "asks_period", "asks_wording"]
 
 WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # a figure; a year (2022年), a date (8月份, 3月5日), M2 or a list index ("2.专精特新…", "3、") is not one
@@ -272,10 +272,11 @@ def f_year_named(q: Query, c: Candidate) -> float:
 
 @lru_cache(maxsize=256)
 def _typed_figures(text: str) -> tuple[str, ...]:
-    """The figures a question states itself, with their magnitude ("过10亿的项目" → 10亿); not years (14年, 2014年).
+    """The figures a question states itself, with their magnitude ("过10亿的项目" → 10亿); not years (14年, 2014年)
+    nor ordinals (第9件).
     Cached: every candidate of one question asks it again."""
     return tuple(m.group() + (mag.group() if (mag := _MAGNITUDE.match(text, m.end())) else "")
-            for m in NUMBER.finditer(text) if not re.match(r"\s*年", text[m.end():]))
+            for m in NUMBER.finditer(text) if not re.match(r"\s*年", text[m.end():]) and not text[:m.start()].endswith("第"))
 
 
 def f_figure_typed(q: Query, c: Candidate) -> float:
@@ -293,6 +294,57 @@ def f_title(q: Query, c: Candidate) -> float:
     return 1.0 if cue["title_asked"].search(q.text) and cue["title_said"].search(c.quoted) else 0.0
 
 
+_NOUN_END = re.compile(r"[的了呢吗啊是在有都要将已]|什么|啥")  # where the noun counted after 多少个 ends
+
+
+@lru_cache(maxsize=256)
+def counted_noun(text: str) -> tuple[str, str, bool] | None:
+    """The thing a question counts and its measure word: after the count ("多少个预期性指标": 预期性指标, 个) or before it
+    ("约束性指标一共几个": 约束性指标, 个, said before). None when it counts nothing by name."""
+    measures = "|".join(u for u in vocabulary().units_asked if len(u) == 1)
+    m = re.search(rf"(?:多少|几)({measures})([\u4e00-\u9fff]{{1,8}})", text)
+    if m and (noun := _NOUN_END.split(m.group(2))[0]):
+        return noun, m.group(1), False
+    m = re.search(rf"([\u4e00-\u9fff]{{2,8}}?)(?:一共|总共|共|总计|合计)?(?:有|是)?(?:多少|几)({measures})(?![\u4e00-\u9fff])", text)
+    return (m.group(1), m.group(2), True) if m else None
+
+
+def counts_the_thing(question: str, text: str) -> bool:
+    """True when the question counts a thing by name ("多少个预期性指标", "约束性指标几个") and the text counts the very
+    same thing ("16个预期性指标", not "24个主要指标")."""
+    asked = counted_noun(question)
+    if asked is None:
+        return False
+    noun, measure, before = asked
+    for m in re.finditer(rf"[\d一二两三四五六七八九十百千万]+\s*{re.escape(measure)}", text):
+        after = text[m.end():m.end() + len(noun)]
+        if after == noun if not before else any(after[:k] == noun[-k:] for k in range(2, len(noun) + 1)):
+            return True
+    return False
+
+
+def f_counted(q: Query, c: Candidate) -> float:
+    """1 when the quote counts the very thing the question counts by name (see `counts_the_thing`)."""
+    return 1.0 if counts_the_thing(q.text, c.quoted) else 0.0
+
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def f_ordinal(q: Query, c: Candidate) -> float:
+    """1 when the question asks a list's n-th item ("民生实事第9件") and the quote is the item numbered n
+    (9. / 9、/ （9）/ 九是 / 九要 / 第九， / ⑨)."""
+    asked = vocabulary().cues["ordinal_asked"].search(q.text)
+    n = cn_to_int(asked.group(1)) if asked else None
+    if not n:
+        return 0.0
+    head = c.quoted.lstrip()[:6]
+    cn = int_to_cn(n)
+    marks = (rf"^{n}\s*[.．、]", rf"^[（(]\s*(?:{n}|{cn})\s*[）)]", rf"^第?{cn}(?:是|要|、|，|：)")
+    circled = _CIRCLED[n - 1] if n <= len(_CIRCLED) else None
+    return 1.0 if any(re.match(m, head) for m in marks) or (circled and head.startswith(circled)) else 0.0
+
+
 def f_glossary_entry(q: Query, c: Candidate) -> float:
     """For glossary questions: 1 for a glossary entry, plus half a point per character of the term it defines."""
     if q.intent != "glossary" or c.passage.kind != "glossary":
@@ -306,7 +358,7 @@ FEATURES: dict[str, Callable[[Query, Candidate], float]] = {
     "achieved_wording": f_achieved_wording, "plan_year_section": f_plan_year_section,
     "target_list": f_target_list, "review_part": f_review_part, "vague_target": f_vague_target,
     "glossary_entry": f_glossary_entry, "multi_year": f_multi_year, "year_named": f_year_named,
-    "figure_typed": f_figure_typed, "title": f_title,
+    "figure_typed": f_figure_typed, "title": f_title, "counted": f_counted, "ordinal": f_ordinal,
 }
 
 

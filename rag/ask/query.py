@@ -400,11 +400,15 @@ def _counted(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def measure_words() -> frozenset[str]:
-    """jieba's two-character dictionary words that begin with a measure word (项目, 个人, 家庭 …)."""
+    """jieba's two-character dictionary words that begin with a measure word (项目, 个人, 家庭 …); rare entries that are
+    only a measure word and its noun (辆车, 台车) are not among them."""
     from rag.index.lexical import dictionary_words
 
     units = {u for u in vocabulary().units_asked if len(u) == 1}
-    return frozenset(w for w, f in dictionary_words().items() if f > 0 and len(w) == 2 and w[0] in units)
+    return frozenset(w for w, f in dictionary_words().items() if f >= _COMMON and len(w) == 2 and w[0] in units)
+
+
+_COMMON = 20  # a jieba frequency below this is a glued phrase rather than a word people use (辆车 3, 台车 9; 场馆 104)
 
 
 def names(text: str, word: str) -> bool:
@@ -498,7 +502,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
     if years and cue["target_vs_result"].search(text):
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text) \
-            and not cue["attribute_asked"].search(text) and not cue["kind_of_meaning"].search(text):
+            and not cue["attribute_asked"].search(text) and not cue["kind_of_meaning"].search(text) \
+            and not cue["ordinal_asked"].search(text):
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
@@ -836,6 +841,9 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if not short:
         return text
     cur_years = years_in(text)
+    ordinal = vocabulary().cues["ordinal_asked"]
+    if (said := ordinal.search(text)) and ordinal.search(prev) and not re.sub(r"^(?:那么?|还有)|[呢？?\s]", "", ordinal.sub("", text)):
+        return ordinal.sub(lambda _: said.group(), prev, count=1)  # "民生实事第9件是啥" → "那第8件呢": the other item
     if text.startswith("其中") and not cur_regions:
         return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
     if cur_regions and not cur_terms:
