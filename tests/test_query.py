@@ -784,3 +784,13 @@ def test_the_frame_of_a_when_question_is_no_topic():
     """'后来从几月份开始往下走的': 后来 and the 开始 after the month asked name nothing asked."""
     words = {w for g in understand("运城2011年物价后来从几月份开始往下走的", REPORTS).terms for w in g.words}
     assert not words & {"后来", "开始"}
+
+
+def test_everyday_words_for_standing_concepts():
+    """讨回被拖欠的工钱, 烧煤改成烧天然气, 旱涝保收的好田 and 经济盘子 name the reports' terms (欠薪, 气代煤, 高标准农田, 经济总量)."""
+    words = lambda t: {w for g in understand(t, REPORTS).terms for w in g.words}  # noqa: E731
+    assert "欠薪" in words("运城22年帮打工的讨回了多少被拖欠的工钱")
+    assert "气代煤" in words("运城2019年有多少户人家从烧煤改成烧天然气了")
+    assert "高标准农田" in words("运城22年旱涝保收的好田建了多少")
+    assert "经济总量" in words("运城22年经济盘子有多大了")
+    assert "人家" not in words("运城2019年有多少户人家从烧煤改成烧天然气了")
