@@ -786,7 +786,7 @@ def test_the_frame_of_a_when_question_is_no_topic():
     assert not words & {"后来", "开始"}
 
 
-def test_everyday_words_for_standing_concepts():
+def test_everyday_words_for_concepts_of_gold_zc_and_zd():
     """讨回被拖欠的工钱, 烧煤改成烧天然气, 旱涝保收的好田 and 经济盘子 name the reports' terms (欠薪, 气代煤, 高标准农田, 经济总量)."""
     words = lambda t: {w for g in understand(t, REPORTS).terms for w in g.words}  # noqa: E731
     assert "欠薪" in words("运城22年帮打工的讨回了多少被拖欠的工钱")
