@@ -4,6 +4,7 @@ import pytest
 
 from rag.ask.catalogue import ReportInfo
 from rag.ask.query import resolve_followup, understand
+from rag.vocabulary import vocabulary
 
 REPORTS = [
     ReportInfo("004_jiefang", "焦作市解放区", ("焦作市解放区", "焦作解放区", "解放区"), 2022, 2022, 2021),
@@ -794,3 +795,14 @@ def test_everyday_words_for_concepts_of_gold_zc_and_zd():
     assert "高标准农田" in words("运城22年旱涝保收的好田建了多少")
     assert "经济总量" in words("运城22年经济盘子有多大了")
     assert "人家" not in words("运城2019年有多少户人家从烧煤改成烧天然气了")
+
+
+def test_more_ways_to_ask_a_target_and_what_became_of_it():
+    """A plan said of one year and what became of it, asked in more ways: 说要…多少…实际, …计划 后来落实了没,
+    说要创… 创成了吗, 第二年报告说哪个镇评上了, 19年报告说完成了多少户."""
+    cue = vocabulary().cues["target_vs_result"]
+    for asked in ("高唐23年说要给农村困难户改造多少户危房 实际改了多少", "易县18年的中医院迁建计划 后来落实了没",
+                  "易县2020年说要创省级文明县城 创成了吗", "米易县2022年报告说要争创先进乡镇 第二年报告说哪个镇评上了",
+                  "徐水18年说剩下的气代煤改造要怎么办 19年报告说完成了多少户"):
+        assert cue.search(asked), asked
+    assert not cue.search("运城2023年要建多少个5G基站") and not cue.search("2023年建成了多少个")
