@@ -806,3 +806,11 @@ def test_more_ways_to_ask_a_target_and_what_became_of_it():
                   "徐水18年说剩下的气代煤改造要怎么办 19年报告说完成了多少户"):
         assert cue.search(asked), asked
     assert not cue.search("运城2023年要建多少个5G基站") and not cue.search("2023年建成了多少个")
+
+
+def test_a_reports_own_plan_and_the_next_reports_word_on_it():
+    """'2022年报告说要争创… 第二年报告说哪个镇评上了' asks the 2022 report's plan and the 2023 report's review of it."""
+    reports = [ReportInfo("y22", "运城市", ("运城市", "运城"), 2022, 2022, 2021),
+               ReportInfo("y23", "运城市", ("运城市", "运城"), 2023, 2023, 2022)]
+    q = understand("运城2022年报告说要争创省级先进乡镇 第二年报告说哪个镇评上了", reports)
+    assert q.intent == "target_vs_result" and set(q.doc_ids or []) == {"y22", "y23"}

@@ -617,6 +617,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
         wanted = report_years or scope_years or years
         if report_years and cue["target_vs_result"].search(text):
             wanted = sorted(set(report_years) | set(value_years))  # "18年说要… 19年报告说…了没": 2018's plan too
+            if not value_years:  # "2022年报告说要… 第二年报告说…": the next year's report says what became of it
+                wanted = sorted(set(wanted) | {y + 1 for y in report_years})
         covered = [r for r in candidates if any(held(r, y) for y in wanted)]
         if not covered and not problem:
             where = "、".join(region_docs) if region_docs else "所收录地区"
@@ -633,8 +635,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
             problem = f"{NOT_HELD}{'、'.join(map(str, years))}年的国务院政府工作报告"
             candidates = []
     doc_ids = [c.doc_id for c in candidates] if (region_docs or years or flagged) else None
-    # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result.
-    intent, meta_field = _intent(text, value_years if report_years else years, candidates)
+    # "15年报告" names the report, not the year a figure is for: only a value year can make it a target or a result;
+    # but "2022年报告说要争创… 第二年报告说…评上了" asks that report's plan and what became of it
+    own_plan = not value_years and bool(cue["target_vs_result"].search(text))
+    intent, meta_field = _intent(text, value_years if report_years and not own_plan else years, candidates)
     if goal:
         intent = "target"
     elif intent in ("target", "plan") and cue["done_planning"].search(text) and not cue["strong_target"].search(text) \
