@@ -587,3 +587,15 @@ def test_the_count_of_the_very_thing_asked():
             "包括地区生产总值年均增长5%左右、居民人均可支配收入增长与经济增长同步等16个预期性指标，"
             "以及碳排放强度、优良水体比例等8个约束性指标。")
     assert "8个约束性指标" in answer("运城十五五纲要草案里约束性指标一共几个", passage(text, "二、今后五年")).text
+
+
+def test_a_plenary_asked_of_a_header_that_names_only_the_session():
+    """'第几次全体会议上作的' is not answered by a header that names only the session (第二次会议)."""
+    from rag.ingest.metadata import extract_metadata
+
+    text = ("运城市政府工作报告\n——2023年1月10日在运城市第五届人民代表大会第三次会议上\n市长 王保辉\n各位代表：\n"
+            "现在，我代表市人民政府，向大会报告工作。")
+    q = understand("运城23年报告是在五届人大三次会议的第几次全体会议上作的", REPORTS)
+    assert q.intent == "meta"
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
+    assert not res.answered and "没有写明" in res.text

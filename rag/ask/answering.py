@@ -514,6 +514,8 @@ class ExtractiveAnswerer:
                 if span is None:  # stated outside the header (a caption in the body): the passage that holds it
                     header, span = next(((p, sp) for p in group.passages if p.doc_id == first.doc_id
                                          and (sp := _meta_span(p, field_name)) is not None), (first, None))
+                if span is not None and field_name == "session" and vocabulary().cues["plenary_asked"].search(query.text):
+                    span = _plenary(header.text, span)  # "第几次全体会议": only a header that names the plenary says it
                 if span is None:
                     if field_name == fields[0]:
                         unstated.append(first.report or first.doc_id)
@@ -525,13 +527,22 @@ class ExtractiveAnswerer:
                 cites.append(_cite(_Pick(3.0, c)))
                 parts.append(f"{label}{c.quoted.strip()}[{len(cites)}]")
                 label = ""
-        what = _META_WORDS.get(fields[0], "")
+        plenary = fields[0] == "session" and vocabulary().cues["plenary_asked"].search(query.text)
+        what = "在第几次全体会议上作报告" if plenary else _META_WORDS.get(fields[0], "")
         if parts:
             text = "；".join(parts) + "。" + (f"（{'、'.join(unstated)}没有写明{what}。）" if unstated else "")
             return Answer(text, True, cites, query.text)
         if unstated:
             return Answer(f"{'、'.join(unstated)}的正文没有写明{what}。", False, [], query.text, "not stated in the report")
         return Answer(f"{NOT_FOUND}能回答“{query.text}”的报告。", False, [], query.text, "no report to read it from")
+
+
+def _plenary(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
+    """The session's span carried on to the plenary it names ("第二次会议第三次全体会议"), or None when it names none."""
+    m = re.match(r"\s*第[一二三四五六七八九十\d]+次全体会议", text[span[1]:span[1] + 16])
+    if "全体会议" in text[span[0]:span[1]]:
+        return span
+    return (span[0], span[1] + m.end()) if m else None
 
 
 def _meta_span(header: Passage, field_name: str) -> tuple[int, int] | None:
