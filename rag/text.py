@@ -106,13 +106,19 @@ def cn_to_int(text: str) -> int | None:
     return int("".join(str(_CN_DIGITS[c]) for c in text))
 
 
-def int_to_cn(n: int) -> str:
-    """Write 1–99 as a list's numbering does (9 → 九, 12 → 十二, 20 → 二十)."""
-    digits = "〇一二三四五六七八九"
-    tens, ones = divmod(n, 10)
-    if not tens:
-        return digits[ones]
-    return f"{digits[tens] if tens > 1 else ''}十{digits[ones] if ones else ''}"
+_ITEM_MARK = re.compile(r"\s*(?:(\d{1,2})\s*[.．、](?!\d)|[（(]\s*([\d一二三四五六七八九十]{1,3})\s*[）)]|([①-⑳])"
+                        r"|第?([一二三四五六七八九十]{1,3})(?:是|要|、|，|：))")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def item_number(text: str) -> int | None:
+    """The number of the list item a text opens with ("8.实现…", "（八）…", "⑧…", "九是…", "第三，…"), or None."""
+    m = _ITEM_MARK.match(text)
+    if not m:
+        return None
+    if m.group(3):
+        return _CIRCLED.index(m.group(3)) + 1
+    return cn_to_int(m.group(1) or m.group(2) or m.group(4))
 
 
 _SENT = re.compile(r"[^。！？；!?\n]*(?:[。！？；!?]+[”’」）)]*|\n|$)")

@@ -599,3 +599,12 @@ def test_a_plenary_asked_of_a_header_that_names_only_the_session():
     assert q.intent == "meta"
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
     assert not res.answered and "没有写明" in res.text
+
+
+def test_the_number_of_a_list_item():
+    """A list item's number, however the list marks it; a decimal figure opens no item."""
+    from rag.text import item_number
+
+    marks = {"8.实现": 8, "（八）加强": 8, "⑧完善": 8, "九是健全": 9, "第三，": 3, "十二要": 12}
+    assert all(item_number(t) == n for t, n in marks.items())
+    assert item_number("2.5万亩高标准农田") is None and item_number("实施乡村振兴") is None

@@ -28,7 +28,7 @@ from rag.ask.features import (
 from rag.ask.query import Query, names, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
-from rag.text import CJK_RE, cn_to_int, five_year_plan, fold, split_sentences
+from rag.text import CJK_RE, cn_to_int, five_year_plan, fold, item_number, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
@@ -301,7 +301,6 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
 _WEAK_HEAD = 0.3  # a word met only by its last character (新增 in 增长): too weak to say a sentence is about it
 _FROM_TO = re.compile(r"[从由][^，。；]{0,12}?\d[^，。；]{0,16}?(?:到|至)[^，。；]{0,4}?\d")  # 从11.7万亿元增加到17.3万亿元
-_LIST_ITEM = re.compile(r"\s*(?:\d{1,2}\s*[.．、]|[（(]\s*[\d一二三四五六七八九十]{1,3}\s*[）)]|[①-⑳])")  # "8.", "（八）", "⑧"
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
 
@@ -399,7 +398,7 @@ class ExtractiveAnswerer:
                 cover = covered(sent, query)
                 if cover and periods:  # the period is said around it; the sentence must still name something asked
                     cover = covered(sent + periods, query)
-                if heading and (cover or _LIST_ITEM.match(sent)):
+                if heading and (cover or item_number(sent) is not None):
                     # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…"); a numbered item need not
                     # repeat a word asked ("民生实事第8件" > "8.实现城乡法律援助服务网络全覆盖")
                     cover = max(cover, covered(sent, query, heading))
@@ -539,9 +538,9 @@ class ExtractiveAnswerer:
 
 def _plenary(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     """The session's span carried on to the plenary it names ("第二次会议第三次全体会议"), or None when it names none."""
-    m = re.match(r"\s*第[一二三四五六七八九十\d]+次全体会议", text[span[1]:span[1] + 16])
     if "全体会议" in text[span[0]:span[1]]:
         return span
+    m = re.match(r"\s*第[一二三四五六七八九十\d]+次全体会议", text[span[1]:span[1] + 16])
     return (span[0], span[1] + m.end()) if m else None
 
 

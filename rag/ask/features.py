@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rag.ask.query import Query, measure_words, units_alternation
 from rag.ask.retrieval import Passage
-from rag.text import NAMED_YEAR, cn_to_int, fold, int_to_cn
+from rag.text import NAMED_YEAR, cn_to_int, fold, item_number
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Candidate", "FEATURES", "features", "weights", "score", "in_review", "NUMBER", "STRONG_TARGET", "NAMED_YEAR",
@@ -328,21 +328,10 @@ def f_counted(q: Query, c: Candidate) -> float:
     return 1.0 if counts_the_thing(q.text, c.quoted) else 0.0
 
 
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-
-
 def f_ordinal(q: Query, c: Candidate) -> float:
-    """1 when the question asks a list's n-th item ("民生实事第9件") and the quote is the item numbered n
-    (9. / 9、/ （9）/ 九是 / 九要 / 第九， / ⑨)."""
+    """1 when the question asks a list's n-th item ("民生实事第9件") and the quote is the item numbered n (9. / （九） / ⑨)."""
     asked = vocabulary().cues["ordinal_asked"].search(q.text)
-    n = cn_to_int(asked.group(1)) if asked else None
-    if not n:
-        return 0.0
-    head = c.quoted.lstrip()[:6]
-    cn = int_to_cn(n)
-    marks = (rf"^{n}\s*[.．、]", rf"^[（(]\s*(?:{n}|{cn})\s*[）)]", rf"^第?{cn}(?:是|要|、|，|：)")
-    circled = _CIRCLED[n - 1] if n <= len(_CIRCLED) else None
-    return 1.0 if any(re.match(m, head) for m in marks) or (circled and head.startswith(circled)) else 0.0
+    return 1.0 if asked and item_number(c.quoted) == cn_to_int(asked.group(1)) else 0.0
 
 
 def f_glossary_entry(q: Query, c: Candidate) -> float:
