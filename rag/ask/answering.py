@@ -123,7 +123,7 @@ def _match_quality(group: TermGroup, low: str) -> float:
         # Word order varies ("危房改造" / "改造农村危房"): credit the share of its character pairs present.
         if group.metric is not None and (others := _sibling_metrics(group.metric.name)):
             low = others.sub("\n", low)  # 农村居民人均可支配收入 is another metric, not half of 城镇居民…
-        if group.metric is not None and any(_one_off(w.lower(), low) for w in group.words):
+        if group.metric is not None and (sibling := _one_off(tuple(w.lower() for w in group.words))) and sibling.search(low):
             return 0.0  # 实际使用台资 is not 实际使用外资: the name with one character changed is another thing
         for w in (w for w in group.words[:1] if len(w) >= 3 and not w.isascii()):
             pairs = [w[i:i + 2] for i in range(len(w) - 1)]
@@ -145,17 +145,12 @@ def _match_quality(group: TermGroup, low: str) -> float:
 
 
 @lru_cache(maxsize=1024)
-def _one_off_pattern(word: str) -> re.Pattern[str] | None:
-    """The word with any one of its characters changed (实际使用外资 → 实际使用台资), for words of four or more characters."""
-    if len(word) < 4 or not all(CJK_RE.match(ch) for ch in word):
-        return None
-    return re.compile("|".join(f"{re.escape(word[:i])}[^{word[i]}\\W\\d]{re.escape(word[i + 1:])}" for i in range(len(word))))
-
-
-def _one_off(word: str, low: str) -> bool:
-    """True when the text names the word with exactly one character changed, a sibling of the thing (外资, 台资)."""
-    pattern = _one_off_pattern(word)
-    return pattern is not None and pattern.search(low) is not None
+def _one_off(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the words (four or more characters) with exactly one character changed (实际使用外资 → 实际使用台资), a
+    sibling of the thing; one pattern per term group, built once."""
+    alts = [f"{re.escape(w[:i])}[^{w[i]}\\W\\d]{re.escape(w[i + 1:])}"
+            for w in words if len(w) >= 4 and all(CJK_RE.match(ch) for ch in w) for i in range(len(w))]
+    return re.compile("|".join(alts)) if alts else None
 
 
 def _initials_of_a_list(word: str, low: str) -> bool:

@@ -288,10 +288,15 @@ def f_figure_typed(q: Query, c: Candidate) -> float:
     return sum(re.search(rf"(?<![\d.]){re.escape(f)}", quote) is not None for f in typed) / len(typed)
 
 
+@lru_cache(maxsize=256)
+def _title_asked(text: str) -> bool:
+    """True when the question asks a work's title (出了本什么书). Cached: every candidate of one question asks it again."""
+    return vocabulary().cues["title_asked"].search(text) is not None
+
+
 def f_title(q: Query, c: Candidate) -> float:
     """1 when the question asks a work's title (出了本什么书) and the quote gives one in 《》."""
-    cue = vocabulary().cues
-    return 1.0 if cue["title_asked"].search(q.text) and cue["title_said"].search(c.quoted) else 0.0
+    return 1.0 if _title_asked(q.text) and vocabulary().cues["title_said"].search(c.quoted) else 0.0
 
 
 _NOUN_END = re.compile(r"[的了呢吗啊是在有都要将已]|什么|啥")  # where the noun counted after 多少个 ends
@@ -328,10 +333,17 @@ def f_counted(q: Query, c: Candidate) -> float:
     return 1.0 if counts_the_thing(q.text, c.quoted) else 0.0
 
 
+@lru_cache(maxsize=256)
+def _ordinal_asked(text: str) -> int | None:
+    """The n of a list's n-th item the question asks ("民生实事第9件": 9), if any. Cached per question."""
+    asked = vocabulary().cues["ordinal_asked"].search(text)
+    return cn_to_int(asked.group(1)) if asked else None
+
+
 def f_ordinal(q: Query, c: Candidate) -> float:
     """1 when the question asks a list's n-th item ("民生实事第9件") and the quote is the item numbered n (9. / （九） / ⑨)."""
-    asked = vocabulary().cues["ordinal_asked"].search(q.text)
-    return 1.0 if asked and item_number(c.quoted) == cn_to_int(asked.group(1)) else 0.0
+    n = _ordinal_asked(q.text)
+    return 1.0 if n and item_number(c.quoted) == n else 0.0
 
 
 def f_glossary_entry(q: Query, c: Candidate) -> float:
