@@ -299,6 +299,18 @@ _FROM_TO = re.compile(r"[从由][^，。；]{0,12}?\d[^，。；]{0,16}?(?:到|�
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
 
+def _topic_line(text: str, sentences: Sequence[tuple[int, int]], i: int) -> tuple[int, int] | None:
+    """The sentence before sentence i when it is a run-in topic line of the same paragraph: short, ended by 。, with no
+    figure ("开展“双代”扫尾工程。")."""
+    if not i:
+        return None
+    s, e = sentences[i - 1]
+    line = text[s:e]
+    if e - s >= _SHORT_SENTENCE or not line.endswith("。") or "\n" in text[e:sentences[i][0]] or NUMBER.search(line):
+        return None
+    return s, e
+
+
 class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
@@ -397,6 +409,13 @@ class ExtractiveAnswerer:
                     # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…"); a numbered item need not
                     # repeat a word asked ("民生实事第8件" > "8.实现城乡法律援助服务网络全覆盖")
                     cover = max(cover, covered(sent, query, heading))
+                topic = _topic_line(p.text, sentences, i) if number_wanted and NUMBER.search(sent) else None
+                if topic is not None and covered(sent, query, p.text[slice(*topic)]) > cover:
+                    # a run-in topic line names what the figures after it are of ("开展“双代”扫尾工程。完成年度任务3.96万户");
+                    # only for a figure asked: a list of short sentences ("改革个人所得税。全面实施绩效管理") is not topic and body
+                    cover = covered(sent, query, p.text[slice(*topic)])
+                else:
+                    topic = None
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about
@@ -412,6 +431,8 @@ class ExtractiveAnswerer:
                 if query.intent == "open" and e - s < _SHORT_SENTENCE and i + 1 < len(sentences) \
                         and covered(p.text[slice(*sentences[i + 1])], query) >= min_cover:
                     qe = sentences[i + 1][1]  # a topic line ("推进个税改革。") is quoted with the sentence that says what
+                if topic is not None:
+                    qs = topic[0]  # the quote shows the topic line it is read under
                 quote = p.text[qs:qe]
                 dated = when_asked and date_said.search(quote) is not None  # "几月份摘帽": a month is what is asked
                 if number_wanted and (metric or unit) and not NUMBER.search(quote) and not dated:
