@@ -608,3 +608,17 @@ def test_the_number_of_a_list_item():
     marks = {"8.实现": 8, "（八）加强": 8, "⑧完善": 8, "九是健全": 9, "第三，": 3, "十二要": 12}
     assert all(item_number(t) == n for t, n in marks.items())
     assert item_number("2.5万亩高标准农田") is None and item_number("实施乡村振兴") is None
+
+
+def test_a_noun_counted_with_another_modifier_is_another_thing():
+    """'出生人口有多少' is not answered by 千人口托位数, nor, found by meaning, by a count of 脱贫人口; 国防预算 not by 去年预算."""
+    res = answer("运城2022年出生人口有多少", passage("千人口托位数达4.7个，新增普惠托位800个。", "一、2022年工作回顾"))
+    assert not res.answered
+    q = understand("运城2022年常住人口有多少", REPORTS)
+    near = [passage("城镇新增就业5.2万人，1.3万脱贫人口实现稳岗就业。", "一、2022年工作回顾")]
+    assert not ExtractiveAnswerer(similarity=_closest("人口")).answer(q, [PassageGroup("", near)]).answered
+    q = understand("运城2023年国防预算增长多少", REPORTS)
+    near = [passage("今年赤字率拟按2.6%安排，比去年预算低0.4个百分点。", "二、2023年工作安排")]
+    assert not ExtractiveAnswerer(similarity=_closest("预算")).answer(q, [PassageGroup("", near)]).answered
+    res = answer("运城2022年常住人口有多少", passage("年末常住人口达到472万人。", "一、2022年工作回顾"))
+    assert res.answered and "472万人" in res.text

@@ -153,6 +153,37 @@ def _one_off(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts)) if alts else None
 
 
+def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
+    """The words before the noun a bare "how many" counts, and that noun: 常住|人口有多少, 出生|人口是多少, 国防|预算增长多少,
+    精品|体育|赛事多少. None when the ask names a unit or a verb (造林多少亩, 淘汰了多少辆 count by their unit)."""
+    heads = sorted((g.head for g in query.terms if g.kind == "word" and all(CJK_RE.match(ch) for ch in g.head)),
+                   key=query.text.find)
+    for k, w in enumerate(heads):
+        at = query.text.find(w)
+        if at < 0 or not _ASKED_AFTER.search(query.text[at + len(w):]):
+            continue
+        mods = [w[:-2]] if len(w) >= 4 else []
+        noun = w[-2:] if len(w) >= 4 else w
+        start = at
+        for prev in reversed(heads[:k]):  # the words side by side before it
+            if not query.text[:start].endswith(prev):
+                break
+            mods.append(prev)
+            start -= len(prev)
+        return (tuple(mods), noun) if mods and len(noun) == 2 else None
+    return None
+
+
+_ASKED_AFTER = re.compile(r"^(?:有|是|为|达|共|一共|增长|增加)?(?:多少|几)(?![\u4e00-\u9fff])")  # the noun counted, then the ask
+
+
+def _names_sibling(quote: str, query: Query) -> bool:
+    """True when the quote names the noun a question counts but none of the words before it ("出生人口" and "千人口托位数",
+    "13亿多人口"; "常住人口" and "脱贫人口"; "国防预算" and "中央预算内投资"): it is about another thing."""
+    counted = _counted(query)
+    return counted is not None and counted[1] in quote and not any(m in quote for m in counted[0])
+
+
 def _initials_of_a_list(word: str, low: str) -> bool:
     """True when a clause lists items ("科技、教育、文化、卫生、体育") whose first characters, in order, spell the word typed
     (科教文卫体); the first item may carry the words before it (加大对科技)."""
@@ -445,6 +476,8 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
+                if figure and _names_sibling(quote, query):
+                    continue  # "出生人口有多少" is not answered by "千人口托位数达4.7个"
                 if no_rate and _rate_of_term(quote, query):
                     continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%", nor by the figures beside it
                 if unit and not _in_unit(quote, unit):
@@ -489,7 +522,8 @@ class ExtractiveAnswerer:
             return None  # the place asked about must be named: meaning cannot show a sentence is about it
         figure = (figure_asked(query) or NUMBER) if wants_number(query) else None  # a figure of the kind asked
         found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
-                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or figure.search(c.quoted))]
+                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or figure.search(c.quoted))
+                 and not _names_sibling(c.sentence, query)]  # meaning that finds 脱贫人口 for 常住人口 found another thing
         if not found:
             return None
         sims = self.similarity(query.text, [c.sentence for c in found])
