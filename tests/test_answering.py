@@ -597,6 +597,7 @@ def test_a_plenary_asked_of_a_header_that_names_only_the_session():
             "现在，我代表市人民政府，向大会报告工作。")
     q = understand("运城23年报告是在五届人大三次会议的第几次全体会议上作的", REPORTS)
     assert q.intent == "meta"
+    assert understand("运城2023年政府工作报告是在市人大三次会议第几次全体会议上作的", REPORTS).intent == "meta"
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
     assert not res.answered and "没有写明" in res.text
 

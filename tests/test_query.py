@@ -814,3 +814,10 @@ def test_a_reports_own_plan_and_the_next_reports_word_on_it():
                ReportInfo("y23", "运城市", ("运城市", "运城"), 2023, 2023, 2022)]
     q = understand("运城2022年报告说要争创省级先进乡镇 第二年报告说哪个镇评上了", reports)
     assert q.intent == "target_vs_result" and set(q.doc_ids or []) == {"y22", "y23"}
+
+
+def test_a_goals_horizon_is_not_a_reports_year():
+    """'到2035年要…' asks a goal set in a report held, not a 2035 report; a year some report is of stays a report year."""
+    q = understand("义马到2035年要建成什么", REPORTS)
+    assert not q.problem and q.doc_ids == ["000_yima"] and q.value_years == [2035]
+    assert understand("义马到2023年要建成什么", REPORTS).years == [2023]

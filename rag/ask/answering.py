@@ -154,22 +154,24 @@ def _one_off(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
-    """The words before the noun a bare "how many" counts, and that noun: 常住|人口有多少, 出生|人口是多少, 国防|预算增长多少,
-    精品|体育|赛事多少. None when the ask names a unit or a verb (造林多少亩, 淘汰了多少辆 count by their unit)."""
-    heads = sorted((g.head for g in query.terms if g.kind == "word" and all(CJK_RE.match(ch) for ch in g.head)),
-                   key=query.text.find)
-    for k, w in enumerate(heads):
+    """The words (with their synonyms) before the noun a bare "how many" counts, and that noun: 常住|人口有多少,
+    出生|人口是多少, 国防|预算增长多少, 精品|体育|赛事多少. None when the ask names a unit or a verb (造林多少亩, 淘汰了多少辆
+    count by their unit)."""
+    groups = sorted((g for g in query.terms if g.kind == "word" and all(CJK_RE.match(ch) for ch in g.head)),
+                    key=lambda g: query.text.find(g.head))
+    for k, g in enumerate(groups):
+        w = g.head
         at = query.text.find(w)
         if at < 0 or not _ASKED_AFTER.search(query.text[at + len(w):]):
             continue
         mods = [w[:-2]] if len(w) >= 4 else []
         noun = w[-2:] if len(w) >= 4 else w
         start = at
-        for prev in reversed(heads[:k]):  # the words side by side before it
-            if not query.text[:start].endswith(prev):
+        for prev in reversed(groups[:k]):  # the words side by side before it, each with its synonyms
+            if not query.text[:start].endswith(prev.head):
                 break
-            mods.append(prev)
-            start -= len(prev)
+            mods += prev.words
+            start -= len(prev.head)
         return (tuple(mods), noun) if mods and len(noun) == 2 else None
     return None
 
@@ -181,7 +183,10 @@ def _names_sibling(quote: str, query: Query) -> bool:
     """True when the quote names the noun a question counts but none of the words before it ("出生人口" and "千人口托位数",
     "13亿多人口"; "常住人口" and "脱贫人口"; "国防预算" and "中央预算内投资"): it is about another thing."""
     counted = _counted(query)
-    return counted is not None and counted[1] in quote and not any(m in quote for m in counted[0])
+    if counted is None or counted[1] not in quote:
+        return False
+    said = _spell_pairs(quote.lower())  # "城乡人均可支配收入" names 城镇居民 too
+    return not any(m.lower() in said for m in counted[0])
 
 
 def _initials_of_a_list(word: str, low: str) -> bool:
