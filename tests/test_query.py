@@ -205,7 +205,8 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("14年报告是在几届几次人大上作的", "meta"),
     ("18年报告说人均预期寿命到多少岁了", "result"),  # 预期 in 人均预期寿命 is no target cue; 多少岁了 asks a result
     ("14年能耗强度要降多少", "target"),              # a metric with 要降多少 asks its target
-    ("14年淘汰黄标车和老旧车多少辆", "plan"),         # both years held: a count of things to do is the plan
+    ("14年淘汰黄标车和老旧车多少辆", "result"),       # both years held, no word of the future: what was done (else the plan)
+    ("14年要淘汰黄标车和老旧车多少辆", "plan"),       # 要: the plan
     ("河北城镇新增就业实际完成多少", "result"),       # 实际完成 without a target asked is a result
     ("辽宁青海高新技术企业各有多少家", "result"),     # 有多少家 with no year: what a place has now
     ("辽宁22年那座大桥啥时候能通车", "target"),       # when a project is due is in the body, not the header
@@ -821,3 +822,15 @@ def test_a_goals_horizon_is_not_a_reports_year():
     q = understand("义马到2035年要建成什么", REPORTS)
     assert not q.problem and q.doc_ids == ["000_yima"] and q.value_years == [2035]
     assert understand("义马到2023年要建成什么", REPORTS).years == [2023]
+
+
+def test_tense_read_from_the_verb():
+    """认定了多少 reports (not 定了, a target); 定多少 sets a target; 要累计建成 plans; 引进了哪个 reports; a year's count
+    with no word of the future, with both that year's report and the next held, asks what was done."""
+    two = [ReportInfo("yx22", "易县", ("易县",), 2022, 2022, 2021), ReportInfo("yx23", "易县", ("易县",), 2023, 2023, 2022)]
+    assert understand("易县2022年认定了多少家高新技术企业", two).intent == "result"
+    assert understand("易县22年林木绿化率定多少", two).intent == "target"
+    assert understand("易县2022年省级和美乡村要累计建成多少个", two).intent == "plan"
+    assert understand("易县22年引进了哪个集团来搞预制菜", two).intent == "result"
+    assert understand("易县22年新增限上商贸企业多少户", two).intent == "result"
+    assert understand("易县22年要新增限上商贸企业多少户", two).intent == "plan"

@@ -639,7 +639,7 @@ def _tenseless(query: Query) -> bool:
     read as the year's results only because a later report reviews that year."""
     cue = vocabulary().cues
     return query.intent == "result" and bool(query.years) and not query.metrics \
-        and not any(cue[k].search(query.text) for k in ("result", "target", "plan", "weak_result"))
+        and not any(cue[k].search(query.text) for k in ("result", "target", "weak_result", "future"))
 
 
 def _year_fits(query: Query, p: Passage, sent: str) -> bool:

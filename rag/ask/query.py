@@ -546,8 +546,9 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
             return ("plan" if cue["plan"].search(text) else "target"), ""
         planned = any(d.plan_year == years[0] for d in docs)
         if any(d.review_year == years[0] for d in docs):
-            # Only a later report speaks of that year: its review. Both held: a plan item is the plan.
-            return ("plan" if planned and plan_item else "result"), ""
+            # Only a later report speaks of that year: its review. Both held: a plan item said as one (要新增多少) is the
+            # plan; a count with no word of the future (22年新增…多少户) is what was done, else the plan (answerer)
+            return ("plan" if planned and plan_item and cue["future"].search(text) else "result"), ""
     if weak_result:
         return "result", ""
     if cue["plan"].search(_counter_re().sub(" ", text)):
