@@ -623,3 +623,16 @@ def test_a_noun_counted_with_another_modifier_is_another_thing():
     assert not ExtractiveAnswerer(similarity=_closest("预算")).answer(q, [PassageGroup("", near)]).answered
     res = answer("运城2022年常住人口有多少", passage("年末常住人口达到472万人。", "一、2022年工作回顾"))
     assert res.answered and "472万人" in res.text
+
+
+def test_each_half_of_a_target_versus_result_asks_its_own_kind():
+    """'定的减贫任务是多少人 21年报告说最后脱贫情况怎样': the target half wants a figure, the result half words."""
+    from dataclasses import replace
+
+    q = replace(understand("运城2023年定的减贫任务是多少人 24年报告说最后脱贫情况怎样", REPORTS), intent="target_vs_result")
+    target = passage("合力攻坚，圆满完成796人的减贫任务。", "二、2023年工作安排", "yc:1", part="plan")
+    result = Passage("yc24:1", "yc24", "减贫任务全面完成，全县所有贫困人口稳定脱贫。", 0, "一、2023年工作回顾", "body",
+                     "运城市2024年政府工作报告", "运城市", 2024, 1.0, {"plan_year": 2024, "review_year": 2023}, part="review")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
+                                          PassageGroup("2023年实际", [result], intent="result")])
+    assert "796人" in res.text and "稳定脱贫" in res.text

@@ -25,7 +25,7 @@ from rag.ask.features import (
     unit_asked,
     wants_number,
 )
-from rag.ask.query import Query, names, term_weight, units_alternation
+from rag.ask.query import Query, names, side_of, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
 from rag.text import CJK_RE, cn_to_int, five_year_plan, fold, item_number, split_sentences
@@ -367,6 +367,9 @@ class ExtractiveAnswerer:
                 unheld.append(group.region)
                 continue
             q = replace(query, intent=group.intent) if group.intent and group.intent != query.intent else query
+            if query.intent == "target_vs_result" and q.intent in ("target", "result") and wants_number(q):
+                # each half asks a figure or words of its own (18年说要怎么办 | 19年报告说完成了多少户)
+                q = replace(q, asks_words=not wants_number(replace(q, text=side_of(query.text, q.intent))))
             q = _own_terms(q, group.region)
             pick = self.pick(q, group.passages)
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
@@ -408,6 +411,7 @@ class ExtractiveAnswerer:
         """Every sentence that passes the guards, with the span it would quote (`figures=False`: with or without the
         figure asked)."""
         min_cover = self.min_cover if min_cover is None else min_cover
+        figures = figures and not query.asks_words  # the half of a target-versus-result that asks words
         out = []
         metric = bool(query.metrics)
         number_wanted = figures and wants_number(query)

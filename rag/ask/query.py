@@ -71,6 +71,7 @@ class Query:
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
     lookups: list[Lookup] = field(default_factory=list)  # what retrieval looks up, one passage group each
+    asks_words: bool = False                 # this half of a target-versus-result asks words only (脱贫情况怎样)
 
     @property
     def metrics(self) -> list[TermGroup]:
@@ -746,6 +747,15 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))
     return out
+
+
+def side_of(text: str, intent: str) -> str:
+    """The half of a target-versus-result question that asks the target or the result (18年说要怎么办 | 19年报告说完成了
+    多少户); the whole question when it does not turn."""
+    turn = next((m for m in vocabulary().cues["result_side"].finditer(text) if m.start() >= 4), None)
+    if turn is None:
+        return text
+    return text[:turn.start()] if intent == "target" else text[turn.start():]
 
 
 def _own_reports(reports: Sequence[ReportInfo], year: int, intent: str) -> list[str]:
