@@ -834,3 +834,12 @@ def test_tense_read_from_the_verb():
     assert understand("易县22年引进了哪个集团来搞预制菜", two).intent == "result"
     assert understand("易县22年新增限上商贸企业多少户", two).intent == "result"
     assert understand("易县22年要新增限上商贸企业多少户", two).intent == "plan"
+
+
+def test_two_report_years_of_a_target_and_its_result():
+    """'11年报告说…要开工 到12年报告里进展到哪一步了': 2011's target and its result in the 2012 report, not two of each."""
+    two = [ReportInfo("xs11", "徐水县", ("徐水县", "徐水"), 2011, 2011, 2010), ReportInfo("xs12", "徐水县", ("徐水县", "徐水"), 2012, 2012, 2011)]
+    q = understand("徐水县11年报告说风帆工业园年内要开工 到12年报告里进展到哪一步了", two)
+    assert q.intent == "target_vs_result"
+    assert [(lk.label, lk.doc_ids, lk.intent) for lk in q.lookups] == [
+        ("徐水县2011年目标", ["xs11"], "target"), ("徐水县2011年实际", ["xs12"], "result")]

@@ -738,7 +738,8 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
             y = own_years[0]  # this region's own year, not every year the question names
             out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
         elif q.intent == "target_vs_result" and q.years:
-            for y in q.value_years or q.years:  # "18年说要… 19年报告说…": 2019 names the report reviewing 2018
+            # "18年说要… 19年报告说…": 2019 names the report reviewing 2018; so does "11年报告说… 12年报告里…"
+            for y in q.value_years or [y for y in q.years if y - 1 not in q.years]:
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
         elif len(compared) > 1 and len({r.plan_year for r in reports}) > 1:
