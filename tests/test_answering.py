@@ -636,3 +636,13 @@ def test_each_half_of_a_target_versus_result_asks_its_own_kind():
     res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
                                           PassageGroup("2023年实际", [result], intent="result")])
     assert "796人" in res.text and "稳定脱贫" in res.text
+
+
+def test_the_last_item_of_a_list_of_a_count_named():
+    """'十件民生实事 最后一件是啥' quotes ⑩, under the sentence that leads the list; 最后一件 asks no result."""
+    text = ("突出抓好十件民生实事。①新建敬老院1所。②改造农村公路30公里。③新建公厕7座。④完成危房改造200户。⑤新增就业1000人。"
+            "⑥新建幼儿园2所。⑦建设文化广场3个。⑧改造供水管网10公里。⑨建设便民市场2个。⑩谋划投资1800万元的容固路7.2公里改建工程。")
+    q = understand("运城23年十件民生实事 最后一件是啥", REPORTS)
+    assert q.intent != "target_vs_result"
+    res = answer("运城23年十件民生实事 最后一件是啥", passage(text, "二、2023年工作安排", part="plan"))
+    assert "容固路" in res.text

@@ -21,6 +21,7 @@ from rag.ask.features import (
     figure_asked,
     in_review,
     in_unit,
+    ordinal_asked,
     score,
     unit_asked,
     wants_number,
@@ -332,6 +333,7 @@ def _share_of(words: tuple[str, ...]) -> re.Pattern[str]:
 _PLANNED = re.compile(r"^[^，。；]{0,8}(?:今年|明年)?[^，。；]{0,4}(?:拟|计划|预计|要|将)(?:安排|按)")  # a sentence that opens as a plan
 _WEAK_HEAD = 0.3  # a word met only by its last character (新增 in 增长): too weak to say a sentence is about it
 _FROM_TO = re.compile(r"[从由][^，。；]{0,12}?\d[^，。；]{0,16}?(?:到|至)[^，。；]{0,4}?\d")  # 从11.7万亿元增加到17.3万亿元
+_LIST_LEAD = 600  # characters before a numbered item in which the sentence that leads its list is looked for
 _SHORT_SENTENCE = 16  # an open question's sentence shorter than this is a topic line, quoted with the next one
 
 
@@ -425,6 +427,7 @@ class ExtractiveAnswerer:
         day_asked = vocabulary().cues["day_asked"].search(query.text) is not None
         date_said = vocabulary().cues["date_said"]
         when_asked = query.asks_when or day_asked
+        nth = ordinal_asked(query.text)
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -449,6 +452,8 @@ class ExtractiveAnswerer:
                     # a list item under its heading ("2026年自治区民生实事" > "2.实现城镇新增就业…"); a numbered item need not
                     # repeat a word asked ("民生实事第8件" > "8.实现城乡法律援助服务网络全覆盖")
                     cover = max(cover, covered(sent, query, heading))
+                if nth is not None and item_number(sent) == nth:  # "十件民生实事 最后一件": ⑩ under the sentence that leads the list
+                    cover = max(cover, covered(sent, query, p.text[max(0, s - _LIST_LEAD):s]))
                 topic = _topic_line(p.text, sentences, i) if number_wanted and NUMBER.search(sent) else None
                 if topic is not None and covered(sent, query, p.text[slice(*topic)]) > cover:
                     # a run-in topic line names what the figures after it are of ("开展“双代”扫尾工程。完成年度任务3.96万户");
@@ -504,6 +509,9 @@ class ExtractiveAnswerer:
         found = self.candidates(query, passages)
         if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it
             found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE] or found
+        nth = ordinal_asked(query.text)
+        if nth is not None:  # "民生实事第8件", "十件民生实事 最后一件": the item numbered so, before the sentence leading the list
+            found = [c for c in found if item_number(c.quoted) == nth] or found
         if vocabulary().cues["from_to"].search(query.text):  # "从多少涨到多少": both ends, before a rate
             found = [c for c in found if _FROM_TO.search(c.quoted)] or found
         for c in found:

@@ -334,15 +334,20 @@ def f_counted(q: Query, c: Candidate) -> float:
 
 
 @lru_cache(maxsize=256)
-def _ordinal_asked(text: str) -> int | None:
+def ordinal_asked(text: str) -> int | None:
     """The n of a list's n-th item the question asks ("民生实事第9件": 9), if any. Cached per question."""
-    asked = vocabulary().cues["ordinal_asked"].search(text)
-    return cn_to_int(asked.group(1)) if asked else None
+    cue = vocabulary().cues
+    asked = cue["ordinal_asked"].search(text)
+    if asked:
+        return cn_to_int(asked.group(1))
+    last = cue["last_asked"].search(text)  # "十件民生实事 最后一件": the count named is the last item's number
+    count = re.search(rf"([\d一二三四五六七八九十]{{1,3}})\s*{last.group()[-1]}", text[:last.start()]) if last else None
+    return cn_to_int(count.group(1)) if count else None
 
 
 def f_ordinal(q: Query, c: Candidate) -> float:
     """1 when the question asks a list's n-th item ("民生实事第9件") and the quote is the item numbered n (9. / （九） / ⑨)."""
-    n = _ordinal_asked(q.text)
+    n = ordinal_asked(q.text)
     return 1.0 if n and item_number(c.quoted) == n else 0.0
 
 

@@ -505,7 +505,7 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "target_vs_result", ""
     if cue["glossary"].search(text) and not cue["figure"].search(text) and not cue["name_asked"].search(text) \
             and not cue["attribute_asked"].search(text) and not cue["kind_of_meaning"].search(text) \
-            and not cue["ordinal_asked"].search(text):
+            and not cue["ordinal_asked"].search(text) and not cue["last_asked"].search(text):
         return "glossary", ""
     if cue["meta_publisher"].search(text) and cue["meta_publisher_of"].search(text):
         return "meta", "publisher"
