@@ -163,7 +163,7 @@ def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
     for k, g in enumerate(groups):
         w = g.head
         at = query.text.find(w)
-        if at < 0 or not _ASKED_AFTER.search(query.text[at + len(w):]):
+        if at < 0 or not vocabulary().cues["bare_ask"].search(query.text[at + len(w):]):
             continue
         mods = [w[:-2]] if len(w) >= 4 else []
         noun = w[-2:] if len(w) >= 4 else w
@@ -175,9 +175,6 @@ def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
             start -= len(prev.head)
         return (tuple(mods), noun) if mods and len(noun) == 2 else None
     return None
-
-
-_ASKED_AFTER = re.compile(r"^(?:有|是|为|达|共|一共|增长|增加)?(?:多少|几)(?![\u4e00-\u9fff])")  # the noun counted, then the ask
 
 
 def _names_sibling(quote: str, query: Query) -> bool:
@@ -454,13 +451,11 @@ class ExtractiveAnswerer:
                     cover = max(cover, covered(sent, query, heading))
                 if nth is not None and item_number(sent) == nth:  # "十件民生实事 最后一件": ⑩ under the sentence that leads the list
                     cover = max(cover, covered(sent, query, p.text[max(0, s - _LIST_LEAD):s]))
+                # a run-in topic line names what the figures after it are of ("开展“双代”扫尾工程。完成年度任务3.96万户");
+                # only for a figure asked: a list of short sentences ("改革个人所得税。全面实施绩效管理") is not topic and body
                 topic = _topic_line(p.text, sentences, i) if number_wanted and NUMBER.search(sent) else None
-                if topic is not None and covered(sent, query, p.text[slice(*topic)]) > cover:
-                    # a run-in topic line names what the figures after it are of ("开展“双代”扫尾工程。完成年度任务3.96万户");
-                    # only for a figure asked: a list of short sentences ("改革个人所得税。全面实施绩效管理") is not topic and body
-                    cover = covered(sent, query, p.text[slice(*topic)])
-                else:
-                    topic = None
+                under = covered(sent, query, p.text[slice(*topic)]) if topic is not None else 0.0
+                cover, topic = (under, topic) if under > cover else (cover, None)
                 entry = _entry_term_in(sent, query.text) if p.kind == "glossary" and query.intent == "glossary" else 0
                 if entry:
                     cover = max(cover, 1.0)  # the entry defines exactly the term asked about

@@ -83,7 +83,8 @@ def asks_wording(q: Query) -> bool:
 
 
 def wants_number(q: Query) -> bool:
-    """True when the question asks for a figure (a target asked "怎么定的", or why, is asked for words)."""
+    """True when the question asks for a figure (a target asked "怎么定的", a reason, or the half of a target versus
+    its result that asks none, is asked for words)."""
     if (q.intent == "target" and asks_wording(q)) or vocabulary().cues["why_asked"].search(q.text) or q.asks_words:
         return False  # a target asked how it is worded, or a reason asked ("为什么…调低了")
     return bool(_WANTS_NUMBER.search(q.text)) and q.intent != "glossary"

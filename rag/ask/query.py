@@ -31,7 +31,6 @@ _PLAN_ASK = re.compile(r"要[\u4e00-\u9fff]{0,4}(?:多少|几)")  # "十四五�
 _PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
 _PERIOD_SAID = re.compile(r"五年来|过去五年|这五年|[“\"]?十[一二三四五六]五[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
-_HORIZON = re.compile(r"(?:到|至)\s*(20\d{2})\s*年")  # "到2035年要…": a goal's horizon, not a report's year
 # The base a change is measured from, not the year asked: "与2020年相比", "比2020年下降了多少", "较15年".
 _BASE_YEAR = re.compile(r"(?:(?:与|同|跟)\s*(20\d{2}|19\d{2}|\d{2})\s*年(?:末|底)?\s*(?=相比|比较)"
                         r"|(?<![对相])(?:较|比)\s*(20\d{2}|19\d{2}|\d{2})\s*年(?:末|底)?(?![和与、及至到]))")
@@ -573,7 +572,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     years = years_in(text)
     base = {full_year(m.group(1) or m.group(2)) for m in _BASE_YEAR.finditer(text)}
     years = [y for y in years if y not in base] if set(years) - base else years  # "与2020年相比…下降了多少": 2020 is a base
-    horizon = {int(m.group(1)) for m in _HORIZON.finditer(text)} - {y for r in reports for y in (r.year, r.plan_year)}
+    horizon = {int(m.group(1)) for m in vocabulary().cues["horizon_year"].finditer(text)} - {y for r in reports for y in (r.year, r.plan_year)}
     years = [y for y in years if y not in horizon]  # "到2035年要在哪两方面走在前列": no report is of 2035; its goal is
     plan = five_year_plan(text)
     scope_years: list[int] = []
