@@ -154,7 +154,7 @@ def _one_off(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(alts)) if alts else None
 
 
-def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
+def _counted_compound(query: Query) -> tuple[tuple[str, ...], str] | None:
     """The words (with their synonyms) before the noun a bare "how many" counts, and that noun: 常住|人口有多少,
     出生|人口是多少, 国防|预算增长多少, 精品|体育|赛事多少. None when the ask names a unit or a verb (造林多少亩, 淘汰了多少辆
     count by their unit)."""
@@ -177,10 +177,9 @@ def _counted(query: Query) -> tuple[tuple[str, ...], str] | None:
     return None
 
 
-def _names_sibling(quote: str, query: Query) -> bool:
-    """True when the quote names the noun a question counts but none of the words before it ("出生人口" and "千人口托位数",
-    "13亿多人口"; "常住人口" and "脱贫人口"; "国防预算" and "中央预算内投资"): it is about another thing."""
-    counted = _counted(query)
+def _names_sibling(quote: str, counted: tuple[tuple[str, ...], str] | None) -> bool:
+    """True when the quote names the noun a question counts (`_counted_compound`) but none of the words before it
+    ("出生人口" and "千人口托位数", "13亿多人口"; "常住人口" and "脱贫人口"; "国防预算" and "中央预算内投资"): another thing."""
     if counted is None or counted[1] not in quote:
         return False
     said = _spell_pairs(quote.lower())  # "城乡人均可支配收入" names 城镇居民 too
@@ -425,6 +424,7 @@ class ExtractiveAnswerer:
         date_said = vocabulary().cues["date_said"]
         when_asked = query.asks_when or day_asked
         nth = ordinal_asked(query.text)
+        compound = _counted_compound(query) if figure else None  # read once per question, not per sentence
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -485,7 +485,7 @@ class ExtractiveAnswerer:
                     continue  # the figures there are of other things
                 if count and not _not_a_rate(quote) and not _said_figure().search(quote):
                     continue  # "来了多少游客" is not answered by "入境游客增长39%"
-                if figure and _names_sibling(quote, query):
+                if figure and _names_sibling(quote, compound):
                     continue  # "出生人口有多少" is not answered by "千人口托位数达4.7个"
                 if no_rate and _rate_of_term(quote, query):
                     continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%", nor by the figures beside it
@@ -533,9 +533,10 @@ class ExtractiveAnswerer:
         if query.inside_regions:
             return None  # the place asked about must be named: meaning cannot show a sentence is about it
         figure = (figure_asked(query) or NUMBER) if wants_number(query) else None  # a figure of the kind asked
+        compound = _counted_compound(query)
         found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
                  if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or figure.search(c.quoted))
-                 and not _names_sibling(c.sentence, query)]  # meaning that finds 脱贫人口 for 常住人口 found another thing
+                 and not _names_sibling(c.sentence, compound)]  # meaning that finds 脱贫人口 for 常住人口 found another thing
         if not found:
             return None
         sims = self.similarity(query.text, [c.sentence for c in found])

@@ -193,7 +193,7 @@ def _part_kind(title: str, opening: str, years: tuple[int | None, int | None] = 
     if _PLAN_TITLE.search(title):
         return "plan"
     opening = opening.strip()
-    period = re.match(r"“(十[一二三四五六]五)”时期", opening)
+    period = _PERIOD_OPENING.match(opening)
     if period and plan and period.group(1) in FIVE_YEAR_PLANS:  # "“十五五”时期是…" in a 2026 report opens its plan
         first, last = FIVE_YEAR_PLANS[period.group(1)]
         return "plan" if first <= plan <= last else "review" if last < plan else ""
