@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "digit_years", "split_sentences", "FIVE_YEAR_PLANS",
+__all__ = ["normalize_width", "fold", "is_cjk", "CJK", "CJK_RE", "CN_NUM", "cn_to_int", "digit_years", "split_sentences", "FIVE_YEAR_PLANS", "FIVE_YEAR_NAME",
            "five_year_plan"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -140,7 +140,8 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 # The five-year plans reports name: "“十四五”时期" is 2021–2025.
 FIVE_YEAR_PLANS = {"十一五": (2006, 2010), "十二五": (2011, 2015), "十三五": (2016, 2020), "十四五": (2021, 2025),
-                   "十五五": (2026, 2030)}
+                   "十五五": (2026, 2030), "十六五": (2031, 2035)}
+FIVE_YEAR_NAME = "(?:{})".format("|".join(FIVE_YEAR_PLANS))  # any plan's name, for the patterns that read one
 
 
 def five_year_plan(text: str) -> tuple[int, int] | None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rag.text import FIVE_YEAR_NAME
+
 __all__ = ["Metric", "Vocabulary", "vocabulary", "TermGroup"]
 
 _FILE = Path(__file__).with_name("vocabulary.toml")
@@ -129,5 +131,5 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
         units_asked=tuple(data["units"]["asked"]), unit_aliases=dict(data["units"]["aliases"]),
         figure_kinds={k["name"]: (re.compile(k["asked"]), re.compile(k["written"])) for k in data["figure_kind"]},
         projects=tuple(data["projects"]["words"]),
-        sections={k: re.compile(v, re.M) for k, v in sections.items() if not k.endswith("_why")},
+        sections={k: re.compile(v.replace("<five_year>", FIVE_YEAR_NAME), re.M) for k, v in sections.items() if not k.endswith("_why")},
     )

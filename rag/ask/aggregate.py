@@ -15,6 +15,7 @@ from rag.ask.answering import NOT_FOUND, Answer, Citation
 from rag.ask.catalogue import ReportInfo
 from rag.ask.query import Query
 from rag.ingest.places import tier_of_level
+from rag.text import FIVE_YEAR_NAME
 
 __all__ = ["AggregateAsk", "plan_aggregate", "answer_aggregate", "select_rows"]
 
@@ -29,7 +30,7 @@ _COUNT = re.compile(r"(?<!哪)几个(?!百分点)|多少个(?:地方|地区|省|
 _LIST = re.compile(r"哪些|哪几个|各地|各省|各市|各县|各区|分别|列出|所有|都是多少|对比|比较|各是|各自|历年|逐年")
 _THRESHOLD = re.compile(r"(?P<op>超过|高于|大于|不低于|不少于|低于|小于|不高于|不超过|达到|在|是|为|定为)\s*(?P<v>\d+(?:\.\d+)?)\s*%?\s*"
                         r"(?P<post>(?:左右)?(?:以上|以下|及以上|及以下|或更高|或以上|或更低)|左右)?")
-_MULTI_YEAR_ASKED = re.compile(r"五年|十[一二三四五]五|年均|规划期")  # a five-year goal or average, not one year's
+_MULTI_YEAR_ASKED = re.compile(rf"五年|{FIVE_YEAR_NAME}|年均|规划期")  # a five-year goal or average, not one year's
 _ALL_TARGETS = re.compile(r"(?:主要预期目标|主要目标|预期目标|经济社会发展目标|各项指标|主要指标)[^。？?]{0,6}(?:有哪些|是什么|是啥|都是|分别|包括|哪些|多少)"
                           r"|有哪些(?:预期)?(?:目标|指标)|哪些(?:主要)?(?:预期)?(?:目标|指标)")
 _TIERS = {"省": "省级", "省份": "省级", "自治区": "省级", "直辖市": "省级", "市": "地级", "县": "县级", "区": "县级"}

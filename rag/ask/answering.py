@@ -29,7 +29,7 @@ from rag.ask.features import (
 from rag.ask.query import Query, names, side_of, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
-from rag.text import CJK_RE, cn_to_int, five_year_plan, fold, item_number, split_sentences
+from rag.text import CJK_RE, FIVE_YEAR_NAME, cn_to_int, five_year_plan, fold, item_number, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
 
 __all__ = ["Citation", "Answer", "Answerer", "ExtractiveAnswerer", "NOT_FOUND", "covered"]
@@ -40,7 +40,7 @@ _INSTRUCTION = re.compile(r"忽略(?:以上|之前|前面|上述)|(?:ignore|disr
 _CLAUSE = re.compile(r"[^，；：]*[，；：]?")
 _ASKS_LEVEL = re.compile(r"(?:到|突破|是|有)了?多少")  # a level asked (达到/冲到/提高到多少, 是多少), not its change
 _LEVEL_CLAUSE = re.compile(r"^(?:达到|达|为|至|提高到|提升到|增加到|上升到|下降到|降至|降到|突破)")  # a clause giving the level reached
-_PERIOD = re.compile(r"十[一二三四五六]五")  # a five-year plan's period, named by the heading of the part about it
+_PERIOD = re.compile(FIVE_YEAR_NAME)  # a five-year plan's period, named by the heading of the part about it
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者",

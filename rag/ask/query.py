@@ -9,7 +9,7 @@ from functools import cached_property, lru_cache
 
 from rag.ask.catalogue import ReportInfo
 from rag.ingest.places import gazetteer, is_distinctive
-from rag.text import CJK_RE, FIVE_YEAR_PLANS, five_year_plan
+from rag.text import CJK_RE, FIVE_YEAR_NAME, FIVE_YEAR_PLANS, five_year_plan
 from rag.vocabulary import Metric, TermGroup, vocabulary
 
 __all__ = ["Query", "understand", "resolve_followup", "term_groups", "years_in", "names", "NOT_HELD"]
@@ -25,11 +25,11 @@ _REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与
                           r"(?:那份|这份|那个|这个|那篇|这篇)?(?:总理(?:的|做的|作的)?(?=报告)|(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _TOTAL = re.compile(r"累计|加起来|一共|总共|合计")
-_PLAN_PERIOD = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
+_PLAN_PERIOD = re.compile(rf"[“\"]?{FIVE_YEAR_NAME}[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
 _PLAN_ASK = re.compile(r"要[\u4e00-\u9fff]{0,4}(?:多少|几)")  # "十四五末…要受多少年教育": what the plan sets
-_PLAN_NAMED = re.compile(r"[“\"]?十[一二三四五六]五[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
-_PERIOD_SAID = re.compile(r"五年来|过去五年|这五年|[“\"]?十[一二三四五六]五[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
+_PLAN_NAMED = re.compile(rf"[“\"]?{FIVE_YEAR_NAME}[”\"]?(?:规划)?(?:纲要)?(?:[（(]?草案[）)]?)?(?:时期|期间|末|期末)?")
+_PERIOD_SAID = re.compile(rf"五年来|过去五年|这五年|[“\"]?{FIVE_YEAR_NAME}[”\"]?(?:时期|期间|以来)")  # a period a follow-up keeps
 _LAST_YEAR = re.compile(r"去年|上年|上一年")
 # The base a change is measured from, not the year asked: "与2020年相比", "比2020年下降了多少", "较15年".
 _BASE_YEAR = re.compile(r"(?:(?:与|同|跟)\s*(20\d{2}|19\d{2}|\d{2})\s*年(?:末|底)?\s*(?=相比|比较)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.text import DATE, FIVE_YEAR_PLANS, NAMED_YEAR, cn_to_int, split_sentences
+from rag.text import DATE, FIVE_YEAR_NAME, FIVE_YEAR_PLANS, NAMED_YEAR, cn_to_int, split_sentences
 from rag.vocabulary import vocabulary
 
 __all__ = ["Chunk", "chunk_report"]
@@ -171,7 +171,7 @@ def _glossary(text: str, start: int, section: list[str]) -> list[Chunk]:
 
 
 # How a part that reviews the past opens when its heading is a slogan ("一、一年接着一年干，…"): "2025年，…".
-_REVIEW_OPENING = re.compile(r"^(?:过去一年|过去五年|刚刚过去的|一年来|五年来|“十[一二三四五]五”时期(?:是|，))")
+_REVIEW_OPENING = re.compile(rf"^(?:过去一年|过去五年|刚刚过去的|一年来|五年来|“{FIVE_YEAR_NAME}”时期(?:是|，))")
 _REVIEW_TITLE = re.compile(r"回顾|过去|五年来|一年来|成就|成绩")
 _PLAN_TITLE = re.compile(r"目标|任务|安排|重点工作|主要工作|建议|要求|思路|今后|\d{4}年(?:工作|政府工作)")
 
@@ -211,7 +211,7 @@ def _plan_opening(rx: re.Pattern[str], text: str, start: int, end: int, plan: in
     return None
 
 
-_PERIOD_OPENING = re.compile(r"^(?:[“\"]?(十[一二三四五六]五)[”\"]?(?:时期|期间)|(?:今后|未来)五年)", re.MULTILINE)
+_PERIOD_OPENING = re.compile(rf"^(?:[“\"]?({FIVE_YEAR_NAME})[”\"]?(?:时期|期间)|(?:今后|未来)五年)", re.MULTILINE)
 
 
 def _period_opening(text: str, start: int, end: int, plan: int | None) -> re.Match[str] | None:

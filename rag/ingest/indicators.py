@@ -15,7 +15,7 @@ from typing import Any
 
 from rag.ingest.chunking import Chunk
 from rag.ingest.places import tier_of_level
-from rag.text import cn_to_int, five_year_plan
+from rag.text import FIVE_YEAR_NAME, cn_to_int, five_year_plan
 from rag.vocabulary import Metric, vocabulary
 
 __all__ = ["Indicator", "extract_indicators"]
@@ -36,7 +36,7 @@ _LOCAL_TARGET = re.compile(r"(?:增长|预期)?目标(?:为|是|拟定为)|预�
 _TARGET_CUE = re.compile(r"主要预期目标|预期目标|主要目标|发展目标|目标(?:是|为)|经济社会发展的?目标")
 _CN_PERCENT = re.compile(r"百分之([〇零一二两三四五六七八九十点]+)")
 _PERIOD = re.compile(r"(?:到|至)(20\d{2})年")
-_MULTI = re.compile(r"年均|五年|累计|十[一二三四五]五|以来")
+_MULTI = re.compile(rf"年均|五年|累计|{FIVE_YEAR_NAME}|以来")
 # Clauses end at ，；。： — except before "同比增长…", which belongs to the figure before it.
 _CLAUSES = re.compile(r"(?<=[，；。：])(?!\s*(?:同比|比上年|较上年|按可比口径|可比)?(?:增长|下降))")
 # Between two metrics listed together: a separator, with a few letters of wording around it ("外贸进出口总额").
