@@ -646,3 +646,16 @@ def test_the_last_item_of_a_list_of_a_count_named():
     assert q.intent != "target_vs_result"
     res = answer("运城23年十件民生实事 最后一件是啥", passage(text, "二、2023年工作安排", part="plan"))
     assert "容固路" in res.text
+
+
+def test_a_place_named_inside_a_topic_scopes_the_answer():
+    """'运城机场…' names no report, but another place's report answers only in a sentence that names 运城."""
+    other = Passage("mc:1", "mc", "开通机场接驳公交线路3条。", 0, "二、2023年工作安排", "body", "满城区2023年政府工作报告",
+                    "满城区", 2023, 1.0, {"plan_year": 2023}, part="plan")
+    q = understand("运城机场接驳公交今年有啥安排", REPORTS)
+    assert q.doc_ids is None and q.topic_places == {"运城市": "运城"}
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [other])])
+    assert not res.answered
+    own = passage("新开通机场接驳公交线路2条。", "二、2023年工作安排", part="plan")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [other, own])])
+    assert res.answered and "2条" in res.text

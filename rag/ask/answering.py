@@ -436,6 +436,9 @@ class ExtractiveAnswerer:
                 sent = p.text[s:e]
                 if _INSTRUCTION.search(sent):
                     continue
+                if query.topic_places and p.region not in query.topic_places \
+                        and not any(name in sent for name in query.topic_places.values()):
+                    continue  # "北京火车站和机场的换乘接驳": another place's report answers only where it names 北京
                 if not _year_fits(query, p, sent):
                     cut = _before_goal_year(sent)  # "改造高标准农田6.3万亩，到2025年…": the year asked, then a later goal
                     if cut is None or not _year_fits(query, p, sent[:cut]):

@@ -62,6 +62,7 @@ class Query:
     region_terms: dict[str, list[int]] = field(default_factory=dict)  # "福建的A和江苏的B": the terms each region is asked
     unknown_regions: list[str] = field(default_factory=list)
     inside_regions: list[str] = field(default_factory=list)  # places with no report, asked of the held region around them
+    topic_places: dict[str, str] = field(default_factory=dict)  # region → its name as typed inside a topic (北京火车站)
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
@@ -130,6 +131,22 @@ def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, 
     first = {region: min(s for s, _, r in named if r == region) for region in found}
     found = {region: [r.doc_id for r in reports if r.region == region] for region in sorted(found, key=first.__getitem__)}
     return found, spans  # in the order the question names them (answers list them so)
+
+
+def _topic_places(text: str, reports: Sequence[ReportInfo]) -> dict[str, str]:
+    """Held regions whose name opens a longer word or a topic (北京火车站, 北京机场): no report is named, but a sentence
+    that answers is of that place, so it is read in the place's reports or must name it (region → name as typed)."""
+    from rag.index.lexical import word_spans
+
+    text = _scope_part(text)
+    starts = {s for s, _ in word_spans(text)}
+    national = set(vocabulary().national)
+    out: dict[str, str] = {}
+    for alias, region in sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0])):
+        if len(alias) >= 2 and alias not in national and region not in out:
+            if any(m.start() in starts for m in re.finditer(re.escape(alias), text)):
+                out[region] = alias
+    return out
 
 
 def _describes(text: str, start: int, end: int) -> bool:
@@ -658,13 +675,15 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
             and not any(r.review_year == asked[0] for r in candidates) and any(r.plan_year == asked[0] for r in candidates):
         # "满城2023年新增就业最后完成了多少": only 2023's own report is held, and it states the plan, not the outcome
         problem = f"{NOT_HELD}回顾{'、'.join(region_docs)}{asked[0]}年的报告（{asked[0] + 1}年的报告）；{asked[0]}年的报告只写了当年的安排和目标"
+    topic_places = _topic_places(text, reports) if not region_docs and not unknown and not within else {}
     topic = _strip_places(_blank_spans(text, short_spans), reports)
     topic = _PLAN_PERIOD.sub(" ", topic) if period else topic
     topic = _PLAN_NAMED.sub(" ", topic) if goal else topic
     terms = _rejoin(term_groups(topic), topic, idf) if idf is not None else term_groups(topic)
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
-              unknown_regions=unknown, inside_regions=within, years=years, value_years=value_years, intent=intent, meta_field=meta_field,
+              unknown_regions=unknown, inside_regions=within, topic_places=topic_places, years=years,
+              value_years=value_years, intent=intent, meta_field=meta_field,
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
     q.region_years = _region_years(text, region_docs, reports, goal) if len(region_docs) > 1 and len(years) > 1 else {}
