@@ -659,3 +659,25 @@ def test_a_place_named_inside_a_topic_scopes_the_answer():
     own = passage("新开通机场接驳公交线路2条。", "二、2023年工作安排", part="plan")
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [other, own])])
     assert res.answered and "2条" in res.text
+
+
+def test_how_long_the_report_took_is_not_its_date():
+    """'讲了多长时间' asks a field no header states: the answer says so and never quotes the date."""
+    from rag.ingest.metadata import extract_metadata
+
+    text = ("运城市政府工作报告\n——2023年1月10日在运城市第五届人民代表大会第三次会议上\n市长 王保辉\n各位代表：\n"
+            "现在，我代表市人民政府，向大会报告工作。")
+    q = understand("王保辉作运城2023年政府工作报告讲了多长时间", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "duration")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
+    assert not res.answered and "没有写明报告用了多长时间" in res.text and "1月10日" not in res.text
+
+
+def test_the_delivery_line_repeated_in_the_body_is_no_answer():
+    """A page that repeats the title's delivery line in the body does not answer a question about the report's content."""
+    body = passage("2022年工作回顾 &......政府工作报告（2023年1月10日在运城市第五届人民代表大会第二次会议上）\n"
+                   "确保创建成为省级平安建设先进县，为2024年勇夺“长安杯”打下坚实基础。", "二、2023年工作安排", part="plan")
+    res = answer("运城2023年说要创成省级平安建设先进县 第二年的报告说创成了吗", body)
+    assert "会议上" not in res.text
+    res = answer("运城2023年要创建省级平安建设先进县吗", body)
+    assert res.answered and "确保创建成为省级平安建设先进县" in res.text and "2024年" not in res.text

@@ -843,3 +843,17 @@ def test_two_report_years_of_a_target_and_its_result():
     assert q.intent == "target_vs_result"
     assert [(lk.label, lk.doc_ids, lk.intent) for lk in q.lookups] == [
         ("徐水县2011年目标", ["xs11"], "target"), ("徐水县2011年实际", ["xs12"], "result")]
+
+
+def test_followup_swaps_the_thing_counted():
+    """'那便民市场呢' replaces the thing counted (农村污水处理设施), not a verb jieba tags as a place (新建)."""
+    out = resolve_followup("那便民市场呢", ["义马23年新建几座农村污水处理设施"], REPORTS)
+    assert "新建几座便民市场" in out and "污水" not in out
+
+
+def test_closing_yes_or_no_and_page_source():
+    """A closing 了没有 asks nothing of its own; '网页上标的来源' asks the page's publisher; 营造林 is 造林."""
+    assert [g.head for g in understand("辽宁这几年细颗粒物达标了没有", REPORTS).terms][-1] == "达标"
+    q = understand("义马2023年政府工作报告那个网页上标的来源是哪里", REPORTS)
+    assert (q.intent, q.meta_field) == ("meta", "publisher")
+    assert "造林" in understand("义马2022年营造林多少亩", REPORTS).terms[0].words

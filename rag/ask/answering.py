@@ -44,7 +44,8 @@ _PERIOD = re.compile(FIVE_YEAR_NAME)  # a five-year plan's period, named by the 
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者",
-               "page_date": "网页显示的日期", "behalf": "报告开头“我代表……”一句（以谁的名义、报告什么、连同哪些文件）"}
+               "page_date": "网页显示的日期", "duration": "报告用了多长时间",
+               "behalf": "报告开头“我代表……”一句（以谁的名义、报告什么、连同哪些文件）"}
 
 
 @dataclass
@@ -425,6 +426,7 @@ class ExtractiveAnswerer:
         when_asked = query.asks_when or day_asked
         nth = ordinal_asked(query.text)
         compound = _counted_compound(query) if figure else None  # read once per question, not per sentence
+        delivery = vocabulary().sections["delivery_line"]
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -434,8 +436,8 @@ class ExtractiveAnswerer:
             heading = p.section.rsplit(" > ", 1)[-1]
             for i, (s, e) in enumerate(sentences):
                 sent = p.text[s:e]
-                if _INSTRUCTION.search(sent):
-                    continue
+                if _INSTRUCTION.search(sent) or (query.intent != "meta" and delivery.search(sent)):
+                    continue  # an instruction to a model, or the title's delivery line repeated in the body
                 if query.topic_places and p.region not in query.topic_places \
                         and not any(name in sent for name in query.topic_places.values()):
                     continue  # "北京火车站和机场的换乘接驳": another place's report answers only where it names 北京

@@ -66,7 +66,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date | behalf, or several
+    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date | behalf | duration, or several
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -533,6 +533,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", "page_date"
     if cue["meta_behalf"].search(text):
         return "meta", "behalf"
+    if cue["meta_duration"].search(text):
+        return "meta", "duration"  # "讲了多长时间": no header states it (its 时间 is not the date asked)
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
@@ -957,21 +959,27 @@ def _swap_topic(prev: str, new: str, reports: Sequence[ReportInfo]) -> str:
     topic = _blank_spans(prev, spans)
     for rx in (_YEAR, _PERIOD_SAID, _PLAN_PERIOD):  # the years and periods stay; the topic is what else it names
         topic = rx.sub(lambda m: " " * len(m.group()), topic)
-    first = next((t for t in word_tags(new) if t[2] != "x"), None)
-    kind = _word_kind(first[2]) if first else None
+    # the new thing's kind is its head's, the last content word ("便民市场": 市场, a noun; "在建的": 在建, a verb)
+    head = next((t for t in reversed(word_tags(new)) if t[2][0] not in "xuy"), None)
+    kind = _word_kind(head[2]) if head else None
     if kind is None:
         return ""
     words = {w for g in term_groups(topic) if g.kind != "growth" for w in g.words}
     tags = [t for t in word_tags(topic) if topic[t[0]:t[1]].strip()]
+    runs = []  # (words in the run, start, end) of each run of that kind holding a word asked
     for n, (s, e, flag) in enumerate(tags):
         if _word_kind(flag) == kind and any(w in topic[s:e] or topic[s:e] in w for w in words):
-            end = e
+            end, size = e, 1
             for s2, e2, flag2 in tags[n + 1:]:
                 if s2 != end or _word_kind(flag2) != kind:
                     break
-                end = e2
-            return prev[:s] + new + prev[end:]
-    return ""
+                end, size = e2, size + 1
+            runs.append((size, s, end))
+    if not runs:
+        return ""
+    # the longest run is the thing counted (新建|几座|农村污水处理设施: jieba tags 新建 a place, a noun of one word)
+    _, s, end = max(runs, key=lambda r: (r[0], -r[1]))
+    return prev[:s] + new + prev[end:]
 
 
 def _word_kind(flag: str) -> str | None:
