@@ -681,3 +681,11 @@ def test_the_delivery_line_repeated_in_the_body_is_no_answer():
     assert "会议上" not in res.text
     res = answer("运城2023年要创建省级平安建设先进县吗", body)
     assert res.answered and "确保创建成为省级平安建设先进县" in res.text and "2024年" not in res.text
+
+
+def test_a_titles_years_are_not_the_sentences_year():
+    """《…规划（2018-2035年）》 names a document: the plan-part sentence around it is still the plan year's."""
+    res = answer("运城23年白洋淀上游环境治理重点项目要推几个",
+                 passage("认真落实《白洋淀生态环境治理和保护规划（2018-2035年）》，加快推进4项白洋淀上游环境治理重点项目建设。",
+                         "二、2023年工作安排", part="plan"))
+    assert res.answered and "4项" in res.text

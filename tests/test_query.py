@@ -857,3 +857,18 @@ def test_closing_yes_or_no_and_page_source():
     q = understand("义马2023年政府工作报告那个网页上标的来源是哪里", REPORTS)
     assert (q.intent, q.meta_field) == ("meta", "publisher")
     assert "造林" in understand("义马2022年营造林多少亩", REPORTS).terms[0].words
+
+
+def test_a_place_typed_right_after_a_year():
+    """'2019年满城区…': jieba's 年满 takes the place's first character; the name with its level is still the place."""
+    reports = [*REPORTS, ReportInfo("mc", "保定市满城区", ("保定市满城区", "满城区", "满城"), 2020, 2020, 2019)]
+    q = understand("2019年满城区完成了多少项民生实事", reports)
+    assert q.regions == ["保定市满城区"] and "城区" not in [g.head for g in q.terms]
+
+
+def test_report_said_after_a_list_of_places_and_years():
+    """'辽宁21年和青海22年报告': 报告 after the list names each year's report; 点了哪些 asks what it says, not a result."""
+    reports = [ReportInfo("ln", "辽宁省", ("辽宁省", "辽宁"), 2021, 2021, 2020), REPORTS[3]]
+    q = understand("辽宁21年和青海22年报告 各点了哪些未来产业", reports)
+    assert sorted(q.doc_ids or []) == ["003-05_qinghai", "ln"] and q.intent != "result"
+    assert not vocabulary().cues["how_many"].search("北京这几年空气质量达标了没有")

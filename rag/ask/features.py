@@ -36,7 +36,7 @@ _VAGUE_TARGET = re.compile(r"左右|以内|力争|预期")
 _WANTS_AMOUNT = re.compile(r"多少|总量|规模")
 _MONEY = vocabulary().figure_kinds["money"][0]
 _WANTS_RATE = vocabulary().figure_kinds["growth"][0]
-_WANTS_NUMBER = re.compile(r"多少|几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
+_WANTS_NUMBER = re.compile(r"多少|(?<![这近])几|目标|增长|增速|涨|比重|占比|规模|总量|产量|达到")
 _PRESENT = re.compile(r"现在|目前|如今|当前")
 _MAGNITUDE = re.compile(r"[万亿千百]+")
 

@@ -21,7 +21,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 NOT_HELD = "资料中没有"  # how a problem with the question's scope begins (资料中没有厦门市2022年的政府工作报告)
-_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*[\u4e00-\u9fff]{0,8}?(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
                           r"(?:那份|这份|那个|这个|那篇|这篇)?(?:总理(?:的|做的|作的)?(?=报告)|(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
                           r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
 _TOTAL = re.compile(r"累计|加起来|一共|总共|合计")
@@ -295,7 +295,13 @@ def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
     if text.startswith(("政府", "人民政府"), end) and text[start:end] not in vocabulary().national \
             and any(s == start for s, _ in spans):
         return False  # "河南省政府工作报告": jieba's 河南省政府 is the place and its government (中央政府 stays a topic)
+    if _LEVELLED.search(text[start:end]) and end in {e for _, e in spans} and _AFTER_YEAR.search(text[:start + 1]):
+        return False  # "2019年满城区": jieba's 年满 takes the place's first character; a name with its level is the place
     return not _on_word_boundary(spans, start, end)
+
+
+_LEVELLED = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县区旗州盟]$")  # a place's name with its level (满城区, 涞水县)
+_AFTER_YEAR = re.compile(r"(?:\d|年).$")  # the name typed right after a year ("2019年满城区", "22年满城区")
 
 
 def _on_word_boundary(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
