@@ -89,7 +89,7 @@ class Assistant:
         self.embedder = embedder or _shared_embedder(self.settings)
         self.answerer = answerer or ExtractiveAnswerer(
             similarity=self._similarity if self.settings.semantic_fallback else None,
-            min_similarity=self.settings.min_similarity, meaning_margin=self.settings.meaning_margin)
+            min_similarity=self.settings.min_similarity)
         self._stores = (store, docs)  # None: Chroma, as the settings say
         self._index: Index | None = None
         self._catalogue = Catalogue([])

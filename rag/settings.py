@@ -42,7 +42,6 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RAG_FAST_QUERIES": ("fast_queries", lambda v: v.strip().lower() not in ("0", "false", "no", "off")),
     "RAG_DEV_REPORTS": ("dev_reports_dir", Path),
     "RAG_MIN_SIMILARITY": ("min_similarity", float),
-    "RAG_MEANING_MARGIN": ("meaning_margin", float),
 }
 
 
@@ -79,7 +78,6 @@ class Settings:
     nearby_limit: int = 6                    # reports named in a refusal as "held nearby"
     semantic_fallback: bool = True           # with no sentence naming the question's words, quote the closest in meaning
     min_similarity: float = 0.70             # ...if the embedding model puts it at least this close (fit on the tune half)
-    meaning_margin: float = 0.0              # sentences scored this close to the best are told apart by meaning (0: off)
     # ablations
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True

@@ -350,13 +350,11 @@ class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
     def __init__(self, min_cover: float = 0.55, similarity: Similarity | None = None,
-                 min_similarity: float = Settings.min_similarity, semantic_passages: int = 8,
-                 meaning_margin: float = Settings.meaning_margin) -> None:
+                 min_similarity: float = Settings.min_similarity, semantic_passages: int = 8) -> None:
         self.min_cover = min_cover
         self.similarity = similarity  # None: answer only from sentences that name the question's terms
         self.min_similarity = min_similarity
         self.semantic_passages = semantic_passages
-        self.meaning_margin = meaning_margin
 
     def answer(self, query: Query, groups: Sequence[PassageGroup]) -> Answer:
         """Quote one supporting sentence per region group, or refuse."""
@@ -520,22 +518,7 @@ class ExtractiveAnswerer:
             sc = score(query, c)
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
-        if best is not None and self.similarity is not None and self.meaning_margin > 0:
-            best = self._closest_in_meaning(query, best, found)
         return best or self._said_otherwise(query, passages)
-
-    def _closest_in_meaning(self, query: Query, best: _Pick, found: Sequence[Candidate]) -> _Pick:
-        """Among the sentences scored within `meaning_margin` of the best, the one closest in meaning to the question:
-        the features cannot tell them apart, and "长江里还能打鱼吗" means 长江十年禁渔, not 长江大保护."""
-        close: dict[str, _Pick] = {}
-        for c in found:
-            sc = score(query, c)
-            if sc >= best.score - self.meaning_margin and (c.sentence not in close or sc > close[c.sentence].score):
-                close[c.sentence] = _Pick(sc, c)
-        if len(close) < 2 or query.intent == "glossary" or self.similarity is None:
-            return best
-        sims = self.similarity(query.text, list(close))
-        return list(close.values())[max(range(len(sims)), key=sims.__getitem__)]
 
     def _in_words(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """For a refused "多少" question: a sentence that names every word asked but states it in words with no figure
