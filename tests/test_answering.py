@@ -689,3 +689,16 @@ def test_a_titles_years_are_not_the_sentences_year():
                  passage("认真落实《白洋淀生态环境治理和保护规划（2018-2035年）》，加快推进4项白洋淀上游环境治理重点项目建设。",
                          "二、2023年工作安排", part="plan"))
     assert res.answered and "4项" in res.text
+
+
+def test_a_unit_glued_to_the_thing_counted():
+    """'多少户厕': 户 there is the noun's (户厕), so 改造户厕4610座 answers in 座."""
+    res = answer("运城22年改造了多少户厕", passage("改造户厕4610座、新建公厕50座。", "一、2022年工作回顾", part="review"))
+    assert res.answered and "4610座" in res.text
+
+
+def test_a_term_no_entry_defines_is_answered_by_the_sentence_naming_it():
+    """'四大流域是哪四个' reads as asking a meaning; with no glossary entry, the sentence that names them answers."""
+    res = answer("运城23年报告里四大流域是哪四个",
+                 passage("推动黄河、淮河、海河、长江四大流域内城市协同推进一批绿色转型项目。", "二、2023年工作安排", part="plan"))
+    assert res.answered and "黄河、淮河、海河、长江" in res.text

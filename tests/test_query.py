@@ -872,3 +872,9 @@ def test_report_said_after_a_list_of_places_and_years():
     q = understand("辽宁21年和青海22年报告 各点了哪些未来产业", reports)
     assert sorted(q.doc_ids or []) == ["003-05_qinghai", "ln"] and q.intent != "result"
     assert not vocabulary().cues["how_many"].search("北京这几年空气质量达标了没有")
+
+
+def test_the_one_character_counted_is_a_term():
+    """'多少头猪': 猪 is the thing counted, kept as a term though one character; 圈里养 is 存栏."""
+    words = [g.words for g in understand("义马23年圈里养着多少头猪", REPORTS).terms]
+    assert ("猪",) in words and any("存栏" in w for w in words)

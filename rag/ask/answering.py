@@ -26,7 +26,7 @@ from rag.ask.features import (
     unit_asked,
     wants_number,
 )
-from rag.ask.query import Query, names, side_of, term_weight, units_alternation
+from rag.ask.query import Query, names, one_counted, side_of, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
 from rag.settings import Settings
 from rag.text import CJK_RE, FIVE_YEAR_NAME, cn_to_int, five_year_plan, fold, item_number, split_sentences
@@ -374,6 +374,8 @@ class ExtractiveAnswerer:
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
                 q = replace(q, intent="plan")
                 pick = self.pick(q, group.passages)
+            if pick is None and q.intent == "glossary":  # "四大流域是哪四个": no entry defines it; a sentence listing them
+                pick = self._listed(replace(q, intent="open"), group.passages)
             if pick is None:
                 missing.append(group.region)
                 continue
@@ -427,6 +429,7 @@ class ExtractiveAnswerer:
         nth = ordinal_asked(query.text)
         compound = _counted_compound(query) if figure else None  # read once per question, not per sentence
         delivery = vocabulary().sections["delivery_line"]
+        glued = one_counted(query.text)[1] if unit else ""  # "多少户厕": the unit and the one character after it
         for rank, p in enumerate(passages):
             if query.intent in ("target", "plan") and in_review(p):
                 continue  # a target answered from last year's results is the worst kind of wrong
@@ -494,8 +497,8 @@ class ExtractiveAnswerer:
                     continue  # "出生人口有多少" is not answered by "千人口托位数达4.7个"
                 if no_rate and _rate_of_term(quote, query):
                     continue  # "常住人口有多少" is not answered by "常住人口城镇化率达76.2%", nor by the figures beside it
-                if unit and not _in_unit(quote, unit):
-                    continue  # "多少亿斤" is not answered by a figure in 万亩
+                if unit and not _in_unit(quote, unit) and not (glued and glued in quote):
+                    continue  # "多少亿斤" is not answered by a figure in 万亩 ("多少户厕" by 户厕4610座: 户 is the noun's)
                 if metric and percent and not PERCENT.search(quote):
                     continue  # "增长了百分之几" is not answered by a level
                 if not _fits_intent(query, p, quote):
@@ -519,6 +522,13 @@ class ExtractiveAnswerer:
             if best is None or sc > best.score:
                 best = _Pick(sc, c)
         return best or self._said_otherwise(query, passages)
+
+    def _listed(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
+        """A term no entry defines, said right after the list of what it names ("黄河、淮河、海河、长江四大流域",
+        "万亿立柱、千亿提升、百亿成势的“555X”产业发展格局"); a sentence that only mentions it (实现了“三个圆满收官”) is
+        no answer."""
+        found = [c for c in self.candidates(query, passages) if _lists_before_term(c.quoted, query)]
+        return max((_Pick(score(query, c), c) for c in found), key=lambda p: p.score, default=None)
 
     def _in_words(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """For a refused "多少" question: a sentence that names every word asked but states it in words with no figure
@@ -602,6 +612,16 @@ class ExtractiveAnswerer:
         if unstated:
             return Answer(f"{'、'.join(unstated)}的正文没有写明{what}。", False, [], query.text, "not stated in the report")
         return Answer(f"{NOT_FOUND}能回答“{query.text}”的报告。", False, [], query.text, "no report to read it from")
+
+
+def _lists_before_term(quote: str, query: Query) -> bool:
+    """True when a clause of the quote lists three or more things (A、B、C) right before a word the question asks."""
+    for clause in re.split(r"[，；。：]", quote):
+        for g in query.terms:
+            at = next((clause.find(w) for w in g.words if w in clause), -1)
+            if at > 0 and clause.count("、", 0, at) >= 2 and re.search(r"、[^、]{1,12}$", clause[:at]):
+                return True
+    return False
 
 
 def _plenary(text: str, span: tuple[int, int]) -> tuple[int, int] | None:

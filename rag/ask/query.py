@@ -374,6 +374,9 @@ def term_groups(text: str) -> list[TermGroup]:
             kind = "amount" if tok in voc.amount else "share" if tok in voc.share else "kind_asked" if asked else "word"
             groups.append(TermGroup((tok,), kind))
             taken.add(tok)
+    thing = one_counted(text)[0]  # "多少头猪": the one character counted is the thing asked, unless a term holds it (修桥)
+    if thing and not any(thing in w for w in taken) and not voc.filler.fullmatch(thing):
+        groups.append(TermGroup((thing,)))
     return groups
 
 
@@ -395,6 +398,20 @@ def _joined_verb_object(text: str) -> str:
 def _split_count_re() -> re.Pattern[str]:
     """A one-character verb, 了 and/or a count, and a one-character object ("种了多少亩树", "脱了贫的")."""
     return re.compile(rf"([\u4e00-\u9fff])(?:了?(?:多少|几)(?:{units_alternation()})?|了)([\u4e00-\u9fff])(?=[^\u4e00-\u9fff]|[的吗呢没]|$)")
+
+
+@lru_cache(maxsize=1)
+def _one_counted_re() -> re.Pattern[str]:
+    """A count and its measure word before a thing of one character at the question's end ("多少头猪", "几座桥呢")."""
+    return re.compile(rf"(?:多少|几)(?P<unit>{units_alternation()})(?P<thing>[\u4e00-\u9fff])(?=[^\u4e00-\u9fff]|[吗呢啊呀？?]|$)")
+
+
+def one_counted(text: str) -> tuple[str, str]:
+    """The one character counted after a count and its measure word, and the two as typed ("多少户厕": 厕, 户厕)."""
+    m = _one_counted_re().search(text)
+    if m is None or any(u.startswith(m.group("unit") + m.group("thing")) for u in vocabulary().units_asked):
+        return ("", "")  # "多少人次": 次 ends the unit 人次, it is no thing counted
+    return (m.group("thing"), m.group("unit") + m.group("thing"))
 
 
 @lru_cache(maxsize=1)
