@@ -702,3 +702,23 @@ def test_a_term_no_entry_defines_is_answered_by_the_sentence_naming_it():
     res = answer("运城23年报告里四大流域是哪四个",
                  passage("推动黄河、淮河、海河、长江四大流域内城市协同推进一批绿色转型项目。", "二、2023年工作安排", part="plan"))
     assert res.answered and "黄河、淮河、海河、长江" in res.text
+
+
+def test_meaning_never_quotes_a_figure_of_another_thing():
+    """Found by meaning alone, a figure answers only in a quote that names a thing asked: 32家企业捐款 is no count of
+    calls to a hotline, though the sentence around it names 群众."""
+    from rag.ask.features import Candidate
+
+    text = "灾情面前，长城、巨力等32家企业踊跃捐款捐物、助工助力，广大群众戮力同心。"
+    p = passage(text, "一、2022年工作回顾", part="review")
+    clause = (text.index("长城"), text.index("，广大"))
+
+    class Narrowed(ExtractiveAnswerer):
+        def candidates(self, query, passages, min_cover=None, figures=True):
+            if min_cover is None:
+                return []  # no sentence names the question's words: meaning is asked
+            return [Candidate(p, 0, (0, len(text)), clause, 0.3)]  # the quote narrowed to the figure's clause
+
+    q = understand("运城22年老百姓打热线反映了多少事", REPORTS)
+    res = Narrowed(similarity=lambda question, sentences: [0.9] * len(sentences)).answer(q, [PassageGroup("", [p])])
+    assert not res.answered and "32家" not in res.text

@@ -550,7 +550,8 @@ class ExtractiveAnswerer:
         figure = (figure_asked(query) or NUMBER) if wants_number(query) else None  # a figure of the kind asked
         compound = _counted_compound(query)
         found = [c for c in self.candidates(query, passages[:self.semantic_passages], min_cover=0.0)
-                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header" and (not figure or figure.search(c.quoted))
+                 if _names_a_topic(c.sentence, query) and c.passage.kind != "header"
+                 and (not figure or (figure.search(c.quoted) is not None and _names_a_topic(c.quoted, query)))
                  and not _names_sibling(c.sentence, compound)]  # meaning that finds 脱贫人口 for 常住人口 found another thing
         if not found:
             return None
