@@ -300,16 +300,13 @@ def f_title(q: Query, c: Candidate) -> float:
     return 1.0 if _title_asked(q.text) and vocabulary().cues["title_said"].search(c.quoted) else 0.0
 
 
-_NOUN_END = re.compile(r"[的了呢吗啊是在有都要将已]|什么|啥")  # where the noun counted after 多少个 ends
-
-
 @lru_cache(maxsize=256)
 def counted_noun(text: str) -> tuple[str, str, bool] | None:
     """The thing a question counts and its measure word: after the count ("多少个预期性指标": 预期性指标, 个) or before it
     ("约束性指标一共几个": 约束性指标, 个, said before). None when it counts nothing by name."""
     measures = "|".join(u for u in vocabulary().units_asked if len(u) == 1)
     m = re.search(rf"(?:多少|几)({measures})([\u4e00-\u9fff]{{1,8}})", text)
-    if m and (noun := _NOUN_END.split(m.group(2))[0]):
+    if m and (noun := vocabulary().cues["noun_end"].split(m.group(2))[0]):
         return noun, m.group(1), False
     m = re.search(rf"([\u4e00-\u9fff]{{2,8}}?)(?:一共|总共|共|总计|合计)?(?:有|是)?(?:多少|几)({measures})(?![\u4e00-\u9fff])", text)
     return (m.group(1), m.group(2), True) if m else None

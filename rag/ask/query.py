@@ -905,7 +905,8 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         return text
     cur_years = years_in(text)
     ordinal = vocabulary().cues["ordinal_asked"]
-    if (said := ordinal.search(text)) and ordinal.search(prev) and not re.sub(r"^(?:那么?|还有)|[呢？?\s]", "", ordinal.sub("", text)):
+    lead = vocabulary().cues["followup_lead"]  # 那, 还有, 其中 …: how a follow-up opens
+    if (said := ordinal.search(text)) and ordinal.search(prev) and not re.sub(r"[呢？?\s]", "", lead.sub("", ordinal.sub("", text))):
         return ordinal.sub(lambda _: said.group(), prev, count=1)  # "民生实事第9件是啥" → "那第8件呢": the other item
     if text.startswith("其中") and not cur_regions:
         return f"{prev.rstrip('？?。')}，{text}"  # narrows the previous question
@@ -940,7 +941,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if not cur_regions and prev_regions:
         prefix = "".join(prev_regions)
         ystr = _years_said(prev, text, cur_years)
-        body = re.sub(r"^(那么?|还有|再看|它的|他的|她的|该地的?|其中)", "", text.strip())
+        body = lead.sub("", text.strip())
         if not cur_terms:
             base = _YEAR.sub("", _strip_places(prev, reports)).strip()
             return f"{prefix}{ystr}{base}{body}"
@@ -961,7 +962,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     if not cur_regions and not prev_regions and cur_terms and vocabulary().cues["followup"].search(text):
         # Only the metric changes, in a question that named no region: keep its year.
         ystr = _years_said(prev, text, cur_years)
-        body = re.sub(r"^(那么?|还有|再看|它的|其中)", "", text.strip()).rstrip("？?呢")
+        body = lead.sub("", text.strip()).rstrip("？?呢")
         cue = vocabulary().cues
         intent_word = "目标" if cue["target"].search(prev) and "目标" not in body else ""
         tail = "" if intent_word or cue["figure_or_target"].search(body) or cue["result"].search(text) else _ask_tail(prev, reports)
