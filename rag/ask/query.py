@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from rag.ask.catalogue import ReportInfo
-from rag.ingest.places import gazetteer, is_distinctive
+from rag.ingest.places import gazetteer, is_distinctive, short_name
 from rag.text import CJK_RE, FIVE_YEAR_NAME, FIVE_YEAR_PLANS, five_year_plan
 from rag.vocabulary import Metric, TermGroup, vocabulary
 
@@ -295,12 +295,11 @@ def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
     if text.startswith(("政府", "人民政府"), end) and text[start:end] not in vocabulary().national \
             and any(s == start for s, _ in spans):
         return False  # "河南省政府工作报告": jieba's 河南省政府 is the place and its government (中央政府 stays a topic)
-    if _LEVELLED.search(text[start:end]) and end in {e for _, e in spans} and _AFTER_YEAR.search(text[:start + 1]):
+    if short_name(text[start:end]) != text[start:end] and end in {e for _, e in spans} and _AFTER_YEAR.search(text[:start + 1]):
         return False  # "2019年满城区": jieba's 年满 takes the place's first character; a name with its level is the place
     return not _on_word_boundary(spans, start, end)
 
 
-_LEVELLED = re.compile(r"^[\u4e00-\u9fff]{2,}[省市县区旗州盟]$")  # a place's name with its level (满城区, 涞水县)
 _AFTER_YEAR = re.compile(r"(?:\d|年).$")  # the name typed right after a year ("2019年满城区", "22年满城区")
 
 
