@@ -722,3 +722,13 @@ def test_meaning_never_quotes_a_figure_of_another_thing():
     q = understand("运城22年老百姓打热线反映了多少事", REPORTS)
     res = Narrowed(similarity=lambda question, sentences: [0.9] * len(sentences)).answer(q, [PassageGroup("", [p])])
     assert not res.answered and "32家" not in res.text
+
+
+def test_a_city_no_report_is_of_named_inside_a_topic():
+    """'北京火车站…' with no 北京 report held: a sentence about another city's 火车站 is no answer; one naming 北京 is."""
+    q = understand("北京火车站今年有啥安排", REPORTS)
+    assert q.topic_places == {"北京": "北京"}
+    res = answer("北京火车站今年有啥安排", passage("繁荣活跃新田广场、火车站等商业经济圈。", "二、2023年工作安排", part="plan"))
+    assert not res.answered
+    res = answer("北京火车站今年有啥安排", passage("开通至北京火车站的城际公交。", "二、2023年工作安排", part="plan"))
+    assert res.answered and "北京火车站" in res.text

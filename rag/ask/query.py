@@ -146,6 +146,12 @@ def _topic_places(text: str, reports: Sequence[ReportInfo]) -> dict[str, str]:
         if len(alias) >= 2 and alias not in national and region not in out:
             if any(m.start() in starts for m in re.finditer(re.escape(alias), text)):
                 out[region] = alias
+    gaz, held = gazetteer(), "".join(out.values())
+    for s in sorted(starts):  # a city or province no report is of ("北京火车站" with no 北京 report): named, or no answer
+        name = next((text[s:s + n] for n in (3, 2) if text[s:s + n] in gaz), "")
+        if name and name not in held and name not in national and is_distinctive(name) \
+                and any(p.is_prefecture_or_above for p in gaz[name]):
+            out.setdefault(name, name)
     return out
 
 
