@@ -508,7 +508,6 @@ class ExtractiveAnswerer:
 
     def pick(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """The best candidate by score, if any is supported enough."""
-        best: _Pick | None = None
         found = self.candidates(query, passages)
         if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it
             found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE] or found
@@ -517,18 +516,13 @@ class ExtractiveAnswerer:
             found = [c for c in found if item_number(c.quoted) == nth] or found
         if vocabulary().cues["from_to"].search(query.text):  # "从多少涨到多少": both ends, before a rate
             found = [c for c in found if _FROM_TO.search(c.quoted)] or found
-        for c in found:
-            sc = score(query, c)
-            if best is None or sc > best.score:
-                best = _Pick(sc, c)
-        return best or self._said_otherwise(query, passages)
+        return _best(query, found) or self._said_otherwise(query, passages)
 
     def _listed(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """A term no entry defines, said right after the list of what it names ("黄河、淮河、海河、长江四大流域",
         "万亿立柱、千亿提升、百亿成势的“555X”产业发展格局"); a sentence that only mentions it (实现了“三个圆满收官”) is
         no answer."""
-        found = [c for c in self.candidates(query, passages) if _lists_before_term(c.quoted, query)]
-        return max((_Pick(score(query, c), c) for c in found), key=lambda p: p.score, default=None)
+        return _best(query, [c for c in self.candidates(query, passages) if _lists_before_term(c.quoted, query)])
 
     def _in_words(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """For a refused "多少" question: a sentence that names every word asked but states it in words with no figure
@@ -538,7 +532,7 @@ class ExtractiveAnswerer:
         where = (lambda p: bool(vocabulary().sections["target_list"].search(p.text))) if query.intent == "target" else in_review
         found = [c for c in self.candidates(query, [p for p in passages if where(p)], figures=False)
                  if c.cover >= 1.0 and not _figure_by_metric(c.quoted, query)]  # the headline targets, or the review
-        return max((_Pick(score(query, c), c) for c in found), key=lambda p: p.score, default=None)
+        return _best(query, found)
 
     def _said_otherwise(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """No sentence names the question's words ("存在银行里的钱" for 储蓄存款): the sentence of the best-retrieved
@@ -613,6 +607,11 @@ class ExtractiveAnswerer:
         if unstated:
             return Answer(f"{'、'.join(unstated)}的正文没有写明{what}。", False, [], query.text, "not stated in the report")
         return Answer(f"{NOT_FOUND}能回答“{query.text}”的报告。", False, [], query.text, "no report to read it from")
+
+
+def _best(query: Query, found: Sequence[Candidate]) -> _Pick | None:
+    """The highest-scoring candidate (the first of equals), or None."""
+    return max((_Pick(score(query, c), c) for c in found), key=lambda p: p.score, default=None)
 
 
 def _lists_before_term(quote: str, query: Query) -> bool:

@@ -102,13 +102,19 @@ def years_in(text: str) -> list[int]:
     return sorted(set(out))
 
 
+@lru_cache(maxsize=8)
+def _aliases(reports: tuple[ReportInfo, ...]) -> list[tuple[str, str]]:
+    """Every held report's (alias, region), longest alias first, read once per set of reports held."""
+    return sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0]))
+
+
 def _match_regions(text: str, reports: Sequence[ReportInfo]) -> tuple[dict[str, list[str]], list[tuple[int, int]]]:
     """Find held regions named in text; return region → doc ids and the matched spans."""
     text = _scope_part(text)
     found: dict[str, list[str]] = {}
     spans: list[tuple[int, int]] = []
     national = set(vocabulary().national)
-    aliases = sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0]))
+    aliases = _aliases(tuple(reports))
     named: list[tuple[int, int, str]] = []
     for alias, region in aliases:
         for m in re.finditer(re.escape(alias), text):
@@ -142,7 +148,7 @@ def _topic_places(text: str, reports: Sequence[ReportInfo]) -> dict[str, str]:
     starts = {s for s, _ in word_spans(text)}
     national = set(vocabulary().national)
     out: dict[str, str] = {}
-    for alias, region in sorted({(a, r.region) for r in reports for a in r.aliases}, key=lambda x: -len(x[0])):
+    for alias, region in _aliases(tuple(reports)):
         if len(alias) >= 2 and alias not in national and region not in out:
             if any(m.start() in starts for m in re.finditer(re.escape(alias), text)):
                 out[region] = alias
