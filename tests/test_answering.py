@@ -638,6 +638,20 @@ def test_each_half_of_a_target_versus_result_asks_its_own_kind():
     assert "796人" in res.text and "稳定脱贫" in res.text
 
 
+def test_the_result_half_asks_of_what_the_plan_named():
+    """'说要启动综合体育馆 结果怎么样': the outcome names the project (综合体育馆), not 结果, which only asks."""
+    from dataclasses import replace
+
+    q = replace(understand("运城2023年说要启动综合体育馆 结果怎么样", REPORTS), intent="target_vs_result")
+    target = passage("启动城区综合体育馆、综合博物馆建设，打造城市会客厅。", "二、2023年工作安排", "yc:1", part="plan")
+    result = Passage("yc24:1", "yc24", "中山路改造提升、综合体育馆等项目加快推进。", 0,
+                     "一、2023年工作回顾", "body", "运城市2024年政府工作报告", "运城市", 2024, 1.0,
+                     {"plan_year": 2024, "review_year": 2023}, part="review")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
+                                          PassageGroup("2023年实际", [result], intent="result")])
+    assert "综合博物馆" in res.text and "加快推进" in res.text
+
+
 def test_the_last_item_of_a_list_of_a_count_named():
     """'十件民生实事 最后一件是啥' quotes ⑩, under the sentence that leads the list; 最后一件 asks no result."""
     text = ("突出抓好十件民生实事。①新建敬老院1所。②改造农村公路30公里。③新建公厕7座。④完成危房改造200户。⑤新增就业1000人。"

@@ -228,6 +228,20 @@ def test_intent_cues(text, intent):
     assert understand(text, [*NATIONALS, *REPORTS, *COUNTIES]).intent == intent
 
 
+@pytest.mark.parametrize("text, target, result", [
+    ("义马2022年农村改厕目标多少户 完成了没", "义马2022年农村改厕目标多少户 ", "完成了没"),  # the yes-or-no ask turns it
+    ("义马2022年绕城工程打算怎么干 年底完成到哪一步", "义马2022年绕城工程打算怎么干 ", "年底完成到哪一步"),
+    ("义马22年说要怎么办 23年报告说完成了多少户", "义马22年说要怎么办 ", "23年报告说完成了多少户"),
+])
+def test_where_a_target_versus_result_turns(text, target, result):
+    """Each half of a target versus its result asks a figure or words of its own: 多少户 belongs to the target."""
+    from rag.ask.query import side_of
+
+    assert (side_of(text, "target"), side_of(text, "result")) == (target, result)
+    assert understand(text, REPORTS).intent == "target_vs_result"
+    assert understand("苏十五五主要目标 产业融合这块要求做到啥程度", REPORTS).intent != "target_vs_result"
+
+
 def test_years_listed_before_report_name_reports():
     """'10年和12年报告回顾里…' names two reports; neither year is a value year."""
     q = understand("10年和12年报告回顾里农村饮水安全各解决了多少人", NATIONALS)

@@ -361,6 +361,7 @@ class ExtractiveAnswerer:
         if query.intent == "meta":
             return self._answer_meta(query, groups)
         parts, cites, missing, unheld = [], [], [], []
+        planned: str | None = None  # what a target-versus-result's target half quoted
         for group in groups:
             if group.empty_scope:
                 unheld.append(group.region)
@@ -370,7 +371,11 @@ class ExtractiveAnswerer:
                 # each half asks a figure or words of its own (18年说要怎么办 | 19年报告说完成了多少户)
                 q = replace(q, asks_words=not wants_number(replace(q, text=side_of(query.text, q.intent))))
             q = _own_terms(q, group.region)
+            if planned is not None and q.intent == "result":
+                q = _planned_terms(q, planned)
             pick = self.pick(q, group.passages)
+            if query.intent == "target_vs_result" and q.intent == "target":
+                planned = pick.candidate.quoted if pick is not None else None
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
                 q = replace(q, intent="plan")
                 pick = self.pick(q, group.passages)
@@ -665,6 +670,18 @@ def _own_terms(query: Query, label: str) -> Query:
     if own is None or len(query.weights) != len(query.terms):
         return query
     return replace(query, terms=[query.terms[i] for i in own], weights=[query.weights[i] for i in own])
+
+
+def _planned_terms(query: Query, planned: str) -> Query:
+    """The result half of a target versus its result, asked of what the plan named: the question's words the quoted
+    target does not say (结果, 创成) are the asking, not the thing ("说要创成省级平安建设先进县 第二年的报告说创成了吗")."""
+    if len(query.weights) != len(query.terms):
+        return query
+    low = _spell_pairs(planned.lower())
+    kept = [i for i, g in enumerate(query.terms) if _match_quality(g, low) > 0]
+    if not kept or len(kept) == len(query.terms):
+        return query
+    return replace(query, terms=[query.terms[i] for i in kept], weights=[query.weights[i] for i in kept])
 
 
 def _tenseless(query: Query) -> bool:
