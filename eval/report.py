@@ -159,7 +159,8 @@ def _other_tracks(out_dir: Path) -> str:
              "gold_y (100) 66.3 / 67.4 / 100, gold_za (100) 81.3 / 81.3 / 77.8, gold_zb (100) 75.3 / 77.5 / 100, "
              "gold_zc (100) 84.6 / 85.7 / 88.9, gold_zd (100) 75.3 / 78.7 / 81.8, gold_ze (100) 82.8 / 83.9 / 76.9, "
              "gold_zf (100) 82.8 / 83.9 / 92.3, gold_zg (100) 74.7 / 74.7 / 100, "
-             "gold_zh (100) 83.0 / 85.2 / 91.7)."]
+             "gold_zh (100) 83.0 / 85.2 / 91.7, gold_zi (100) 83.7 / 86.0 / 100, "
+             "gold_zj (100) 80.0 / 81.1 / 100)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():
