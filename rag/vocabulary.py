@@ -109,7 +109,9 @@ def vocabulary(path: Path = _FILE) -> Vocabulary:
                               indicator=bool(m.get("indicator", True)), indicator_words=tuple(m.get("indicator_words", ()))))
     scope, speaker, sections = data["scope"], data["speaker"], data["sections"]
     short = data.get("province_short", {})
-    cues = {k: re.compile(v) for k, v in data["cues"].items() if not k.endswith("why")}
+    raw = {k: v for k, v in data["cues"].items() if not k.endswith("why")}
+    cues = {k: re.compile(re.sub(r"<(\w+)>", lambda m: f"(?:{raw[m.group(1)]})" if m.group(1) in raw else m.group(0), v))
+            for k, v in raw.items()}  # a cue may name another as <name>
     return Vocabulary(
         metrics=tuple(metrics), growth=tuple(data["growth"]["words"]),
         amount=tuple(data["amount"]["words"]), share=tuple(data["share"]["words"]),

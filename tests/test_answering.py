@@ -746,3 +746,11 @@ def test_a_city_no_report_is_of_named_inside_a_topic():
     assert not res.answered
     res = answer("北京火车站今年有啥安排", passage("开通至北京火车站的城际公交。", "二、2023年工作安排", part="plan"))
     assert res.answered and "北京火车站" in res.text
+
+
+def test_a_batch_is_no_figure():
+    """'解决了多少遗留问题' is answered by the count, not by '一批…遗留问题得到解决', which says no amount."""
+    review = "一、2022年工作回顾"
+    res = answer("运城2022年解决了多少房地产遗留问题", passage("一批积累多年的房地产遗留问题得到解决，城乡面貌发生可喜变化。", review),
+                 passage("累计解决房地产遗留问题23个，办证难问题得到化解。", review, "yc:2"))
+    assert "23个" in res.text and "一批" not in res.text

@@ -232,6 +232,9 @@ def test_intent_cues(text, intent):
     ("义马2022年农村改厕目标多少户 完成了没", "义马2022年农村改厕目标多少户 ", "完成了没"),  # the yes-or-no ask turns it
     ("义马2022年绕城工程打算怎么干 年底完成到哪一步", "义马2022年绕城工程打算怎么干 ", "年底完成到哪一步"),
     ("义马22年说要怎么办 23年报告说完成了多少户", "义马22年说要怎么办 ", "23年报告说完成了多少户"),
+    ("义马2022年民生工程里的垃圾转运站 年底建成用上了吗", "义马2022年民生工程里的垃圾转运站 年底建成", "用上了吗"),
+    ("义马2022年定的污水处理厂目标 2023年报告说实现了没", "义马2022年定的污水处理厂目标 ", "2023年报告说实现了没"),
+    ("义马2022年提出启动建设哪两个产业园 2023年报告里进展如何", "义马2022年提出启动建设哪两个产业园 ", "2023年报告里进展如何"),
 ])
 def test_where_a_target_versus_result_turns(text, target, result):
     """Each half of a target versus its result asks a figure or words of its own: 多少户 belongs to the target."""
@@ -240,6 +243,7 @@ def test_where_a_target_versus_result_turns(text, target, result):
     assert (side_of(text, "target"), side_of(text, "result")) == (target, result)
     assert understand(text, REPORTS).intent == "target_vs_result"
     assert understand("苏十五五主要目标 产业融合这块要求做到啥程度", REPORTS).intent != "target_vs_result"
+    assert understand("义马那个考古中心 23年能建好吗", REPORTS).intent != "target_vs_result"  # the plan, asked
 
 
 def test_years_listed_before_report_name_reports():

@@ -267,9 +267,11 @@ def _figure_by_metric(quote: str, query: Query) -> bool:
 
 @lru_cache(maxsize=1)
 def _said_figure() -> re.Pattern[str]:
-    """A figure in words: 减少一半, 翻一番, 三分之一, a streak (六连冠, 十二连增), 第三届, 三支队伍, 超万列, a grade (水质保持Ⅱ类)."""
+    """A figure in words: 减少一半, 翻一番, 三分之一, a streak (六连冠, 十二连增), 第三届, 三支队伍, 超万列, a grade (水质保持Ⅱ类);
+    not 一批."""
     units = units_alternation(without=("年",))  # "过去一年" says when, not how much
-    return re.compile(rf"[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连[冠优增胜涨]|{units})|[ⅠⅡⅢⅣⅤⅥ]+类|一半|减半|翻番")
+    # "一批" says no amount: "解决了多少遗留问题" is not answered by "一批遗留问题得到解决"
+    return re.compile(rf"(?!一大?批)[一二两三四五六七八九十百千万亿]+(?:分之|成|倍|番|届|列|支|连[冠优增胜涨]|{units})|[ⅠⅡⅢⅣⅤⅥ]+类|一半|减半|翻番")
 
 
 def _not_a_rate(quote: str) -> bool:
