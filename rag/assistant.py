@@ -89,7 +89,7 @@ class Assistant:
         self.embedder = embedder or _shared_embedder(self.settings)
         self.answerer = answerer or ExtractiveAnswerer(
             similarity=self._similarity if self.settings.semantic_fallback else None,
-            min_similarity=self.settings.min_similarity)
+            min_similarity=self.settings.min_similarity, echo_weight=self.settings.echo_weight)
         self._stores = (store, docs)  # None: Chroma, as the settings say
         self._index: Index | None = None
         self._catalogue = Catalogue([])

@@ -41,7 +41,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "RAG_CHROMA_TOKEN": ("chroma_token", str), "RAG_COLLECTION": ("collection", str),
     "RAG_FAST_QUERIES": ("fast_queries", lambda v: v.strip().lower() not in ("0", "false", "no", "off")),
     "RAG_DEV_REPORTS": ("dev_reports_dir", Path),
-    "RAG_MIN_SIMILARITY": ("min_similarity", float),
+    "RAG_MIN_SIMILARITY": ("min_similarity", float), "RAG_ECHO_WEIGHT": ("echo_weight", float),
 }
 
 
@@ -78,6 +78,7 @@ class Settings:
     nearby_limit: int = 6                    # reports named in a refusal as "held nearby"
     semantic_fallback: bool = True           # with no sentence naming the question's words, quote the closest in meaning
     min_similarity: float = 0.70             # ...if the embedding model puts it at least this close (fit on the tune half)
+    echo_weight: float = 4.0                 # a result's share of its target quote's words, beside cover's 4 (tune half: 3-6 best)
     # ablations
     use_query_understanding: bool = True
     use_breadcrumbs: bool = True

@@ -754,3 +754,26 @@ def test_a_batch_is_no_figure():
     res = answer("运城2022年解决了多少房地产遗留问题", passage("一批积累多年的房地产遗留问题得到解决，城乡面貌发生可喜变化。", review),
                  passage("累计解决房地产遗留问题23个，办证难问题得到化解。", review, "yc:2"))
     assert "23个" in res.text and "一批" not in res.text
+
+
+def test_the_result_that_repeats_the_plan_is_chosen():
+    """'提出启动建设哪两个产业园 第二年报告里进展如何': the outcome is the sentence naming the parks the target half quoted."""
+    from dataclasses import replace
+
+    q = replace(understand("运城2023年提出启动建设哪两个产业园 2024年报告里进展如何", REPORTS), intent="target_vs_result")
+    target = passage("启动建设智能装备制造产业园和健康生物科技园。", "二、2023年工作安排", "yc:1", part="plan")
+
+    def review(cid: str, text: str) -> Passage:
+        return Passage(cid, "yc24", text, 0, "一、2023年工作回顾", "body", "运城市2024年政府工作报告", "运城市", 2024, 1.0,
+                       {"plan_year": 2024, "review_year": 2023}, part="review")
+
+    results = [review("yc24:1", "启动建设书画文创产业园。"),
+               review("yc24:2", "出台支持开发区高质量发展的十条措施，健康生物科技园、智能装备产业园加速建设，打开新型工业发展空间。"),
+               *(review(f"yc24:{i}", t) for i, t in enumerate(["新增规上工业企业12家。", "建成5G基站300个。",
+                                                                "改造老旧小区20个。", "新建城区公厕10座。"], 3))]
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
+                                          PassageGroup("2023年实际", results, intent="result")])
+    assert "加速建设" in res.text
+    res = ExtractiveAnswerer(echo_weight=0.0).answer(q, [PassageGroup("2023年目标", [target], intent="target"),
+                                                         PassageGroup("2023年实际", results, intent="result")])
+    assert "书画" in res.text  # without the echo, the sentence naming more of the question's words

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,7 @@ from rag.ask.features import (
 )
 from rag.ask.query import Query, names, one_counted, side_of, term_weight, units_alternation
 from rag.ask.retrieval import Passage, PassageGroup
+from rag.index.lexical import tokenize_precise
 from rag.settings import Settings
 from rag.text import CJK_RE, FIVE_YEAR_NAME, cn_to_int, five_year_plan, fold, item_number, split_sentences
 from rag.vocabulary import TermGroup, vocabulary
@@ -352,8 +354,10 @@ class ExtractiveAnswerer:
     """Deterministic, offline: picks the best sentence by its weighted features and quotes the clause(s) that state it."""
 
     def __init__(self, min_cover: float = 0.55, similarity: Similarity | None = None,
-                 min_similarity: float = Settings.min_similarity, semantic_passages: int = 8) -> None:
+                 min_similarity: float = Settings.min_similarity, semantic_passages: int = 8,
+                 echo_weight: float = Settings.echo_weight) -> None:
         self.min_cover = min_cover
+        self.echo_weight = echo_weight  # how much a result repeating its target quote's words counts
         self.similarity = similarity  # None: answer only from sentences that name the question's terms
         self.min_similarity = min_similarity
         self.semantic_passages = semantic_passages
@@ -375,7 +379,8 @@ class ExtractiveAnswerer:
             q = _own_terms(q, group.region)
             if planned is not None and q.intent == "result":
                 q = _planned_terms(q, planned)
-            pick = self.pick(q, group.passages)
+            pick = self.pick(q, group.passages) if planned is None or q.intent != "result" \
+                else self._after_plan(q, group.passages, planned)
             if query.intent == "target_vs_result" and q.intent == "target":
                 planned = pick.candidate.quoted if pick is not None else None
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
@@ -525,6 +530,15 @@ class ExtractiveAnswerer:
             found = [c for c in found if _FROM_TO.search(c.quoted)] or found
         return _best(query, found) or self._said_otherwise(query, passages)
 
+    def _after_plan(self, query: Query, passages: Sequence[Passage], planned: str) -> _Pick | None:
+        """The result half of a target versus its result: among the supported sentences, the one that says most of what
+        the target half quoted ("启动建设智能装备制造产业园和健康生物科技园" → "健康生物科技园、智能装备产业园加速建设")."""
+        found = self.candidates(query, passages)
+        if not found:
+            return self._said_otherwise(query, passages)
+        echo = _echo(planned, query, passages)
+        return max((_Pick(score(query, c) + self.echo_weight * echo(c.sentence), c) for c in found), key=lambda p: p.score)
+
     def _listed(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """A term no entry defines, said right after the list of what it names ("黄河、淮河、海河、长江四大流域",
         "万亿立柱、千亿提升、百亿成势的“555X”产业发展格局"); a sentence that only mentions it (实现了“三个圆满收官”) is
@@ -672,6 +686,19 @@ def _own_terms(query: Query, label: str) -> Query:
     if own is None or len(query.weights) != len(query.terms):
         return query
     return replace(query, terms=[query.terms[i] for i in own], weights=[query.weights[i] for i in own])
+
+
+def _echo(planned: str, query: Query, passages: Sequence[Passage]) -> Callable[[str], float]:
+    """Share of the target quote's words a sentence repeats, each weighted by how rare it is in the report (words the
+    question asks are counted by cover already)."""
+    asked = {w.lower() for g in query.terms for w in g.words}
+    words = {w for w in tokenize_precise(planned) if len(w) >= 2 and CJK_RE.match(w) and w not in asked}
+    texts = [p.text.lower() for p in passages]
+    weight = {w: math.log((len(texts) + 1) / (1 + sum(w in t for t in texts))) for w in words}
+    total = sum(weight.values())
+    if not total:
+        return lambda sentence: 0.0
+    return lambda sentence: sum(v for w, v in weight.items() if w in sentence.lower()) / total
 
 
 def _planned_terms(query: Query, planned: str) -> Query:
