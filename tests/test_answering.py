@@ -685,6 +685,10 @@ def test_how_long_the_report_took_is_not_its_date():
     assert (q.intent, q.meta_field) == ("meta", "duration")
     res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
     assert not res.answered and "没有写明报告用了多长时间" in res.text and "1月10日" not in res.text
+    q = understand("运城2023年政府工作报告是在哪个会场作的", REPORTS)  # the hall: likewise, and 会场 is no topic
+    assert (q.intent, q.meta_field) == ("meta", "venue")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("", [header_passage(text, extract_metadata(text, text).spans)])])
+    assert not res.answered and "没有写明作报告的会场" in res.text
 
 
 def test_the_delivery_line_repeated_in_the_body_is_no_answer():

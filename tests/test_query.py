@@ -246,6 +246,15 @@ def test_where_a_target_versus_result_turns(text, target, result):
     assert understand("义马那个考古中心 23年能建好吗", REPORTS).intent != "target_vs_result"  # the plan, asked
 
 
+def test_a_common_noun_keeps_its_first_character():
+    """能源, 会议 and 要素 begin with a character that is a particle elsewhere (能建, 会有, 要建): the word stays whole."""
+    from rag.ask.query import term_groups
+
+    assert [g.words[0] for g in term_groups("数据要素方面要建什么")] == ["数据", "要素", "方面"]
+    assert "能源" in [g.words[0] for g in term_groups("河南能源有啥安排")]
+    assert [g.words for g in term_groups("要建几个")] == []
+
+
 def test_years_listed_before_report_name_reports():
     """'10年和12年报告回顾里…' names two reports; neither year is a value year."""
     q = understand("10年和12年报告回顾里农村饮水安全各解决了多少人", NATIONALS)

@@ -46,7 +46,7 @@ _PERIOD = re.compile(FIVE_YEAR_NAME)  # a five-year plan's period, named by the 
 _ENTRY_TERM = re.compile(r"^[\W\d]*([^：:\n]{1,24}?)(?:[：:]|\n)")  # “三网”融合：… names 三网融合
 _META_WORDS = {"speaker": "报告人", "date": "报告日期", "session": "会议届次", "publisher": "刊发的报刊或网站",
                "dateline": "通讯社的电头（发稿日期）", "photographer": "照片的摄影者",
-               "page_date": "网页显示的日期", "duration": "报告用了多长时间",
+               "page_date": "网页显示的日期", "duration": "报告用了多长时间", "venue": "作报告的会场",
                "behalf": "报告开头“我代表……”一句（以谁的名义、报告什么、连同哪些文件）"}
 
 

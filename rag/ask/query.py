@@ -66,7 +66,7 @@ class Query:
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
-    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date | behalf | duration, or several
+    meta_field: str = ""                     # speaker | date | session | publisher | dateline | photographer | page_date | behalf | duration | venue
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
     weights: list[float] = field(default_factory=list)    # how much each term matters (rarer words more)
     problem: str = ""                        # why it cannot be answered from the reports held, if known
@@ -509,7 +509,7 @@ def _content_words(text: str) -> list[str]:
     run = ""
     for s, e in [*word_spans(text), (len(text), len(text))]:
         raw = text[s:e].strip().lower()
-        word = voc.filler_affixes.sub("", raw)
+        word = raw if _common_noun(raw) else voc.filler_affixes.sub("", raw)  # 能源, 会议, 要素 keep their first character
         if len(word) == 2 and dictionary_words().get(word, 0) == 0:
             word = voc.filler_lead.sub("", voc.filler_glued.sub("", word))  # 解决|率要 and 说|前一年: the glued character belongs elsewhere
         single = len(raw) == 1 and CJK_RE.fullmatch(word) is not None and not filler.fullmatch(word)
@@ -522,6 +522,17 @@ def _content_words(text: str) -> list[str]:
         if len(word) >= 2 and word not in voc.units_asked and not re.fullmatch(rf"(?:{filler.pattern})+|\d+", word):
             out.extend(_coordinated(word))
     return out
+
+
+@lru_cache(maxsize=4096)
+def _common_noun(word: str) -> bool:
+    """True for a noun in everyday use (能源, 会议, 要素, 会展): its first or last character is no particle."""
+    import jieba.posseg  # lazy: the tag table loads with it
+
+    from rag.index.lexical import dictionary_words
+
+    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    return (tag.startswith("n") or tag == "vn") and dictionary_words().get(word, 0) >= _COMMON
 
 
 def _coordinated(word: str) -> list[str]:
@@ -569,6 +580,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", "behalf"
     if cue["meta_duration"].search(text):
         return "meta", "duration"  # "讲了多长时间": no header states it (its 时间 is not the date asked)
+    if cue["meta_venue"].search(text):
+        return "meta", "venue"  # "在哪个会场作的": likewise
     when = cue["meta_date"].search(text)
     if when and not cue["figure_or_target"].search(text):
         owner = re.search(r"[\u4e00-\u9fff]{2}$", text[:when.start()]) if when.group() in ("时间", "日期") else None
