@@ -905,3 +905,13 @@ def test_the_one_character_counted_is_a_term():
     """'多少头猪': 猪 is the thing counted, kept as a term though one character; 圈里养 is 存栏."""
     words = [g.words for g in understand("义马23年圈里养着多少头猪", REPORTS).terms]
     assert ("猪",) in words and any("存栏" in w for w in words)
+
+
+def test_a_cue_may_name_another():
+    """<done_asked> in a cue stands for that cue's pattern, so the yes-or-no asks are written once."""
+    from rag.vocabulary import vocabulary
+
+    cues = vocabulary().cues
+    assert not any("<done_asked>" in c.pattern or "<plan_said>" in c.pattern for c in cues.values())
+    for text in ("2022年污水处理厂建成了没有", "22年说要建几个 23年报告说建成了吗"):
+        assert cues["done_asked"].search(text) and cues["target_vs_result"].search(text)
