@@ -781,3 +781,17 @@ def test_the_result_that_repeats_the_plan_is_chosen():
     res = ExtractiveAnswerer(echo_weight=0.0).answer(q, [PassageGroup("2023年目标", [target], intent="target"),
                                                          PassageGroup("2023年实际", results, intent="result")])
     assert "书画" in res.text  # without the echo, the sentence naming more of the question's words
+
+
+def test_the_result_half_keeps_the_thing_when_the_plan_names_it_otherwise():
+    """'殡葬管理所的项目要建成运行' quoted as '殡管所项目建成运行': 建成运行 alone is no subject, so another project that
+    '建成运行' is no outcome of it."""
+    from dataclasses import replace
+
+    q = replace(understand("运城2023年说殡葬管理所的项目要建成运行 24年报告说弄到哪一步了", REPORTS), intent="target_vs_result")
+    target = passage("力争殡管所项目建成运行。", "二、2023年工作安排", "yc:1", part="plan")
+    result = Passage("yc24:1", "yc24", "秸秆禁烧监控报警系统建成运行。", 0, "一、2023年工作回顾", "body", "运城市2024年政府工作报告",
+                     "运城市", 2024, 1.0, {"plan_year": 2024, "review_year": 2023}, part="review")
+    res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
+                                          PassageGroup("2023年实际", [result], intent="result")])
+    assert "殡管所" in res.text and "秸秆" not in res.text

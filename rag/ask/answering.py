@@ -708,8 +708,8 @@ def _planned_terms(query: Query, planned: str) -> Query:
         return query
     low = _spell_pairs(planned.lower())
     kept = [i for i, g in enumerate(query.terms) if _match_quality(g, low) > 0]
-    if not kept or len(kept) == len(query.terms):
-        return query
+    if len(kept) == len(query.terms) or sum(query.weights[i] for i in kept) < sum(query.weights) / 2:
+        return query  # most of what was asked is named otherwise there (殡葬管理所 as 殡管所): 建成运行 alone is no subject
     return replace(query, terms=[query.terms[i] for i in kept], weights=[query.weights[i] for i in kept])
 
 
