@@ -915,3 +915,13 @@ def test_a_cue_may_name_another():
     assert not any("<done_asked>" in c.pattern or "<plan_said>" in c.pattern for c in cues.values())
     for text in ("2022年污水处理厂建成了没有", "22年说要建几个 23年报告说建成了吗"):
         assert cues["done_asked"].search(text) and cues["target_vs_result"].search(text)
+
+
+def test_a_follow_up_swaps_the_region_and_the_place_asked_about():
+    """'青海…对西宁有啥定位' → '那辽宁对沈阳呢': the same ask of 辽宁's report about 沈阳; a place alone changes nothing."""
+    from rag.ask.query import resolve_followup
+
+    prev = "青海22年报告对西宁有啥定位"
+    assert resolve_followup("那辽宁对沈阳呢", [prev], REPORTS) == "辽宁22年报告对沈阳有啥定位"
+    assert resolve_followup("那沈阳呢", [prev], REPORTS) == "那沈阳呢"
+    assert resolve_followup("那辽宁对沈阳呢", ["青海22年GDP目标"], REPORTS) == "那辽宁对沈阳呢"

@@ -915,8 +915,11 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     cur_regions, cur_spans = _match_regions(text, reports)
     if _short_regions(text, reports, cur_regions, cur_spans):
         return text  # "晋呢": a province of its own, with no report held
-    if _unknown_regions(text, list(cur_spans), {r.region for r in reports}):
-        return text  # it names a place of its own, even if no report of it is held
+    held = {r.region for r in reports}
+    unknown_spans = list(cur_spans)
+    if _unknown_regions(text, unknown_spans, held):
+        # it names a place of its own, even if no report of it is held; or swaps the place asked about ("那内蒙古对包头呢")
+        return _swap_places(prev, text, cur_spans, unknown_spans[len(cur_spans):], reports) or text
     prev_regions, prev_spans = _match_regions(prev, reports)
     _short_regions(prev, reports, prev_regions, prev_spans)
     national = vocabulary().national_region
@@ -992,6 +995,27 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
         tail = "" if intent_word or cue["figure_or_target"].search(body) or cue["result"].search(text) else _ask_tail(prev, reports)
         return f"{ystr}{_period_kept(prev, text)}{body}{intent_word}{tail}"
     return text
+
+
+def _swap_places(prev: str, text: str, cur_spans: Sequence[tuple[int, int]], places: Sequence[tuple[int, int]],
+                 reports: Sequence[ReportInfo]) -> str:
+    """The previous question asked of another report's place ("江苏…对徐州有啥定位" → "那内蒙古对包头呢": 内蒙古…对包头有啥
+    定位): the held region named replaces the previous one, and the place no report is of the previous such place; "" unless
+    the follow-up names just those two and says nothing else."""
+    rest = _blank_spans(text, [*cur_spans, *places])
+    if len(places) != 1 or len(cur_spans) != 1 or re.sub(r"[对在的呢？?\s]", "", vocabulary().cues["followup_lead"].sub("", rest)):
+        return ""
+    prev_regions, prev_spans = _match_regions(prev, reports)
+    before = list(prev_spans)
+    if len(_unknown_regions(prev, before, {r.region for r in reports})) != 1 or len(prev_spans) > 1:
+        return ""
+    if not prev_spans:
+        return ""
+    swaps = [(before[-1], text[slice(*places[0])]), (prev_spans[0], text[slice(*cur_spans[0])])]
+    out = prev
+    for (s, e), name in sorted(swaps, reverse=True):
+        out = out[:s] + name + out[e:]
+    return out
 
 
 def _swap_topic(prev: str, new: str, reports: Sequence[ReportInfo]) -> str:
