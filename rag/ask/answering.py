@@ -379,8 +379,9 @@ class ExtractiveAnswerer:
             q = _own_terms(q, group.region)
             if planned is not None and q.intent == "result":
                 q = _planned_terms(q, planned)
-            pick = self.pick(q, group.passages) if planned is None or q.intent != "result" \
-                else self._after_plan(q, group.passages, planned)
+                pick = self._after_plan(q, group.passages, planned)
+            else:
+                pick = self.pick(q, group.passages)
             if query.intent == "target_vs_result" and q.intent == "target":
                 planned = pick.candidate.quoted if pick is not None else None
             if pick is None and _tenseless(q):  # "14年代地方发债多少": not in the review, so the year's own plan
@@ -698,7 +699,10 @@ def _echo(planned: str, query: Query, passages: Sequence[Passage]) -> Callable[[
     total = sum(weight.values())
     if not total:
         return lambda sentence: 0.0
-    return lambda sentence: sum(v for w, v in weight.items() if w in sentence.lower()) / total
+    def share(sentence: str) -> float:
+        low = sentence.lower()
+        return sum(v for w, v in weight.items() if w in low) / total
+    return share
 
 
 def _planned_terms(query: Query, planned: str) -> Query:

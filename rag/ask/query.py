@@ -527,11 +527,9 @@ def _content_words(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _common_noun(word: str) -> bool:
     """True for a noun in everyday use (能源, 会议, 要素, 会展): its first or last character is no particle."""
-    import jieba.posseg  # lazy: the tag table loads with it
+    from rag.index.lexical import dictionary_words, word_tag
 
-    from rag.index.lexical import dictionary_words
-
-    tag = jieba.posseg.dt.word_tag_tab.get(word, "")
+    tag = word_tag(word, "")
     return (tag.startswith("n") or tag == "vn") and dictionary_words().get(word, 0) >= _COMMON
 
 
@@ -1005,11 +1003,9 @@ def _swap_places(prev: str, text: str, cur_spans: Sequence[tuple[int, int]], pla
     rest = _blank_spans(text, [*cur_spans, *places])
     if len(places) != 1 or len(cur_spans) != 1 or re.sub(r"[对在的呢？?\s]", "", vocabulary().cues["followup_lead"].sub("", rest)):
         return ""
-    prev_regions, prev_spans = _match_regions(prev, reports)
+    _, prev_spans = _match_regions(prev, reports)
     before = list(prev_spans)
-    if len(_unknown_regions(prev, before, {r.region for r in reports})) != 1 or len(prev_spans) > 1:
-        return ""
-    if not prev_spans:
+    if len(_unknown_regions(prev, before, {r.region for r in reports})) != 1 or len(prev_spans) != 1:
         return ""
     swaps = [(before[-1], text[slice(*places[0])]), (prev_spans[0], text[slice(*cur_spans[0])])]
     out = prev

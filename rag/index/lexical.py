@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["tokenize", "tokenize_precise", "word_spans", "LexicalIndex"]
+__all__ = ["tokenize", "tokenize_precise", "word_spans", "word_tag", "LexicalIndex"]
 
 log = logging.getLogger(__name__)
 _KEEP = re.compile(r"[\u4e00-\u9fff]|[A-Za-z0-9]")
@@ -53,12 +53,16 @@ def word_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for _, s, e in _jieba().tokenize(text))
 
 
-def word_tags(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, part of speech) of each of jieba's precise-mode words, the tag from its dictionary ('x' if none)."""
+def word_tag(word: str, default: str = "x") -> str:
+    """A word's part of speech in jieba's dictionary (`default` if it has none)."""
     import jieba.posseg  # lazy: the tag table loads with it
 
-    tags = jieba.posseg.dt.word_tag_tab
-    return [(s, e, tags.get(text[s:e], "x")) for s, e in word_spans(text)]
+    return jieba.posseg.dt.word_tag_tab.get(word, default)
+
+
+def word_tags(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, part of speech) of each of jieba's precise-mode words, the tag from its dictionary ('x' if none)."""
+    return [(s, e, word_tag(text[s:e])) for s, e in word_spans(text)]
 
 
 class LexicalIndex:
