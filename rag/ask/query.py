@@ -212,9 +212,9 @@ def _held_parents(unknown: Sequence[str], text: str, reports: Sequence[ReportInf
         return {}
     places = [place for name in unknown for place in gazetteer().get(name, [])[:1]]
     parents = {p for place in places for p in place.parents}
-    held = {r.region for r in reports if r.region in parents}
+    held = list(dict.fromkeys(r.region for r in reports if r.region in parents))  # in the reports' order, not a set's
     if not held and places:  # the State Council's report speaks of the whole country ("10年报告说珠海要开发哪个岛")
-        held = {r.region for r in reports if r.level == voc.national_level}
+        held = list(dict.fromkeys(r.region for r in reports if r.level == voc.national_level))
     return {region: [r.doc_id for r in reports if r.region == region] for region in held}
 
 
