@@ -429,6 +429,9 @@ def test_a_five_year_part_sets_goals_for_its_last_year():
     assert answer("运城2023年报告里说到2027年财政收入要达到多少", five).answered
     assert not answer("运城2023年财政收入目标是多少", five).answered
     assert answer("运城2023年财政收入目标是多少", passage(goal, "三、全力推动“十五五”开好局", part="plan")).answered
+    # the five years asked of the year's report: its goal sentence names their last year (到2027年)
+    dated = passage("主要奋斗目标是：到2027年，全部财政收入年均增长18%，达到70亿元。", "二、今后五年的奋斗目标", part="plan")
+    assert "年均增长18%" in answer("运城23年定的今后五年财政收入年均增速目标", dated).text
 
 
 def test_who_took_the_photo_is_the_pages_photo_credit():

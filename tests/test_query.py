@@ -850,6 +850,24 @@ def test_a_goals_horizon_is_not_a_reports_year():
     q = understand("义马到2035年要建成什么", REPORTS)
     assert not q.problem and q.doc_ids == ["000_yima"] and q.value_years == [2035]
     assert understand("义马到2023年要建成什么", REPORTS).years == [2023]
+    # a year other regions' reports are of is still the goal's year when the place asked has no report of it
+    assert understand("焦作解放区到2023年财政收入每年要涨多少", REPORTS).value_years == [2023]
+
+
+def test_reports_named_by_year_and_month_or_compared_by_year():
+    """'2022年1月那份报告' names the report delivered then; '21年和22年报告各说多少' takes each year from the report named,
+    not from the report that reviews that year."""
+    mi = [ReportInfo("my22", "米易县", ("米易县", "米易"), 2022, 2022, 2021), ReportInfo("my23", "米易县", ("米易县", "米易"), 2023, 2023, 2022)]
+    q = understand("米易县2022年1月那份政府工作报告 网页上标的发布时间是哪天", mi)
+    assert q.doc_ids == ["my22"] and q.value_years == []
+    q = understand("米易县政府请了几个律师当顾问 22年和23年报告各说多少", mi)
+    assert [lk.doc_ids for lk in q.lookups] == [["my22"], ["my23"]]
+
+
+@pytest.mark.parametrize("text", ["容城12年 今后五年 固投 累计完成多少", "今后五年财政收入每年涨多少"])
+def test_a_coming_period_asks_its_goal(text):
+    """A figure of the coming years (今后五年…多少) is a goal, whatever verb of achievement it uses."""
+    assert understand(text, [*NATIONALS, *REPORTS]).intent == "target"
 
 
 def test_tense_read_from_the_verb():

@@ -740,6 +740,8 @@ def _year_fits(query: Query, p: Passage, sent: str) -> bool:
              and not (query.intent == "result" and _TIMES_BASE.match(sent, m.end()))}  # a result as a multiple of a year
     if named & wanted:
         return True
+    if named and asks_period(query) and _period_end(p) in named:
+        return True  # "17年定的今后五年…年均增速目标": the five-year part's goal, for its last year (到2021年)
     if named and query.intent in ("target", "plan", "result") and not (named & wanted):
         return False  # the sentence is explicitly about another year
     # An achieved figure stated outside the review (an abstract's closing summary) is still about the review year.
@@ -778,8 +780,9 @@ def _fits_intent(query: Query, p: Passage, quote: str) -> bool:
     plan_year = p.doc_meta.get("plan_year")
     wanted = set(query.value_years) or ({int(plan_year)} if plan_year and query.intent in ("target", "plan") else set())
     goal_years = {int(y) for y in vocabulary().cues["goal_year"].findall(quote)}
-    if wanted and goal_years and not goal_years & wanted and not query.asks_when:
-        return False  # "到2026年…" answers a five-year plan, not this year's target (unless the question asks when)
+    if wanted and goal_years and not goal_years & wanted and not query.asks_when \
+            and not (asks_period(query) and _period_end(p) in goal_years):
+        return False  # "到2026年…" answers a five-year plan, not this year's target (unless it asks when, or the five years)
     if query.intent == "target" and query.metrics:
         if re.search(r"比上年|实现了|增长了|达到了", quote) and not _PLANNED.match(quote):
             return False  # last year's result; "今年拟安排…比上年增加…" is still the plan

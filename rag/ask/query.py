@@ -21,9 +21,10 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|" + "".join(f"(?<!{w})" for w in _D
 # A year that names a report, not a figure: "22年报告", "2023年的政府工作报告".
 # "15年报告", and each year of "10年和12年报告"
 NOT_HELD = "资料中没有"  # how a problem with the question's scope begins (资料中没有厦门市2022年的政府工作报告)
-_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\s*[和与、跟及]\s*[\u4e00-\u9fff]{0,8}?(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
+_REPORT_YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2}|\d{2})\s*年(?=(?:\d{1,2}\s*月(?:\d{1,2}\s*[日号])?)?"
+                          r"(?:\s*[和与、跟及]\s*[\u4e00-\u9fff]{0,8}?(?:20\d{2}|19\d{2}|\d{2})\s*年)*(?:的)?"
                           r"(?:那份|这份|那个|这个|那篇|这篇)?(?:总理(?:的|做的|作的)?(?=报告)|(?:国务院|全国|中央|[\u4e00-\u9fff]{1,7}?(?:省|市|县|区|旗|盟|州))(?:人民)?(?=(?:政府)?(?:工作)?报告)"
-                          r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告 names the report
+                          r"|[\u4e00-\u9fff]{2,4}(?=政府工作报告))?(?:政府)?(?:工作)?报告)")  # 2016年国务院政府工作报告, 2022年1月那份报告 name the report
 _TOTAL = re.compile(r"累计|加起来|一共|总共|合计")
 _PLAN_PERIOD = re.compile(rf"[“\"]?{FIVE_YEAR_NAME}[”\"]?(?:规划)?(?:时期|期间|末|以来|这五年|五年)")  # a plan's five years
 # The plan itself, named in a question about its goals: "十五五", "“十三五”纲要草案", "十四五规划末".
@@ -65,6 +66,7 @@ class Query:
     topic_places: dict[str, str] = field(default_factory=dict)  # region → its name as typed inside a topic (北京火车站)
     years: list[int] = field(default_factory=list)
     value_years: list[int] = field(default_factory=list)  # the years the figure asked for is about ([] : any)
+    report_years: list[int] = field(default_factory=list)  # the years named as reports ("21年和22年报告")
     intent: str = "any"                      # target | result | plan | meta | glossary | open | any
     meta_field: str = ""                     # speaker, date, session, publisher, dateline, photographer, page_date, behalf, duration, venue, or several
     terms: list[TermGroup] = field(default_factory=list)  # key terms, each a group of synonyms
@@ -636,8 +638,10 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     years = years_in(text)
     base = {full_year(m.group(1) or m.group(2)) for m in _BASE_YEAR.finditer(text)}
     years = [y for y in years if y not in base] if set(years) - base else years  # "与2020年相比…下降了多少": 2020 is a base
-    horizon = {int(m.group(1)) for m in vocabulary().cues["horizon_year"].finditer(text)} - {y for r in reports for y in (r.year, r.plan_year)}
-    years = [y for y in years if y not in horizon]  # "到2035年要在哪两方面走在前列": no report is of 2035; its goal is
+    named = [r for r in reports if any(r.doc_id in ids for ids in region_docs.values())] or reports
+    horizon = {int(m.group(1)) for m in vocabulary().cues["horizon_year"].finditer(text)} - {y for r in named for y in (r.year, r.plan_year)}
+    # "到2035年要在哪两方面走在前列", "容城到2021年…每年要涨多少": no report of the place asked is of that year; its goal is
+    years = [y for y in years if y not in horizon]
     plan = five_year_plan(text)
     scope_years: list[int] = []
     period = bool(plan) and not years and _PLAN_PERIOD.search(text) is not None
@@ -730,7 +734,7 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     search = text + "".join(" " + g.head for g in terms if g.kind == "metric" and g.head not in text)
     q = Query(text=text, search_text=search, doc_ids=doc_ids, regions=list(region_docs), region_docs=region_docs,
               unknown_regions=unknown, inside_regions=within, topic_places=topic_places, years=years,
-              value_years=value_years, intent=intent, meta_field=meta_field,
+              value_years=value_years, report_years=report_years, intent=intent, meta_field=meta_field,
               terms=terms, problem=problem)
     q.weights = [term_weight(g, idf) for g in terms]
     q.region_years = _region_years(text, region_docs, reports, goal) if len(region_docs) > 1 and len(years) > 1 else {}
@@ -808,8 +812,9 @@ def _lookups(q: Query, candidates: Sequence[ReportInfo]) -> list[Lookup]:
                 out.append(Lookup(f"{region}{y}年目标", [r.doc_id for r in reports if r.plan_year == y], "target"))
                 out.append(Lookup(f"{region}{y}年实际", [r.doc_id for r in reports if r.review_year == y], "result"))
         elif len(compared) > 1 and len({r.plan_year for r in reports}) > 1:
-            for y in compared:  # one region across years: each year from its own report
-                out.append(Lookup(f"{region}{y}年", _own_reports(reports, y, q.intent), q.intent))
+            for y in compared:  # one region across years: each year from its own report, the one named if named
+                named = [r.doc_id for r in reports if y in q.report_years and y in (r.year, r.plan_year)]
+                out.append(Lookup(f"{region}{y}年", named or _own_reports(reports, y, q.intent), q.intent))
         else:
             out.append(Lookup(region if len(regions) > 1 else "", ids, q.intent))
     return out
