@@ -638,8 +638,8 @@ def understand(text: str, reports: Sequence[ReportInfo], use_understanding: bool
     years = years_in(text)
     base = {full_year(m.group(1) or m.group(2)) for m in _BASE_YEAR.finditer(text)}
     years = [y for y in years if y not in base] if set(years) - base else years  # "与2020年相比…下降了多少": 2020 is a base
-    named = [r for r in reports if any(r.doc_id in ids for ids in region_docs.values())] or reports
-    horizon = {int(m.group(1)) for m in vocabulary().cues["horizon_year"].finditer(text)} - {y for r in named for y in (r.year, r.plan_year)}
+    of_place = [r for r in reports if any(r.doc_id in ids for ids in region_docs.values())] or reports
+    horizon = {int(m.group(1)) for m in vocabulary().cues["horizon_year"].finditer(text)} - {y for r in of_place for y in (r.year, r.plan_year)}
     # "到2035年要在哪两方面走在前列", "容城到2021年…每年要涨多少": no report of the place asked is of that year; its goal is
     years = [y for y in years if y not in horizon]
     plan = five_year_plan(text)
