@@ -946,3 +946,9 @@ def test_a_follow_up_swaps_the_region_and_the_place_asked_about():
     assert resolve_followup("那辽宁对沈阳呢", [prev], REPORTS) == "辽宁22年报告对沈阳有啥定位"
     assert resolve_followup("那沈阳呢", [prev], REPORTS) == "那沈阳呢"
     assert resolve_followup("那辽宁对沈阳呢", ["青海22年GDP目标"], REPORTS) == "那辽宁对沈阳呢"
+
+
+def test_a_closing_how_did_it_go_names_nothing():
+    """'…考核结果怎么样' asks how the appraisal went: 结果 there is no word the sentence must say."""
+    words = [w for g in understand("辽宁协作考核结果怎么样", REPORTS).terms for w in g.words]
+    assert "考核" in words and "结果" not in words
