@@ -223,6 +223,7 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("14年说一中要开工、二小要投用 结果呢", "target_vs_result"),  # a year's plan, then 结果呢: what became of it
     ("14年说加快保障房建设 15年报告说干得怎样", "target_vs_result"),  # 说 right after a year is that year's plan
     ("14年帮多少失业的人安排上了公益岗", "result"),    # 安排上 (placed in a job) is done, not planned
+    ("辽宁的内陆港是跟谁合作建的", "any"),            # 跟谁: a partner the body names, never the speaker
     ("辽宁新增贷款全国排第几", "result"),              # a rank asked is a standing the review states
 ])
 def test_intent_cues(text, intent):
