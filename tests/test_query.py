@@ -189,6 +189,8 @@ def test_colloquial_words_match_the_reports_wording():
     words = {w for g in understand("易县太行水镇评上了个啥", REPORTS).terms for w in g.words}
     assert {"入选", "获评"} <= words
     assert "销售" in {w for g in understand("09年全国汽车卖了多少辆", REPORTS).terms for w in g.words}
+    # 农民's income is the 农村居民's, never the 城镇居民's beside it in the same sentence
+    assert "农村居民" in {w for g in understand("义马23年想让农民兜里的钱涨多少", REPORTS).terms for w in g.words}
 
 
 def test_regions_keep_the_questions_order():
