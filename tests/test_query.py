@@ -955,3 +955,10 @@ def test_a_closing_how_did_it_go_names_nothing():
     """'…考核结果怎么样' asks how the appraisal went: 结果 there is no word the sentence must say."""
     words = [w for g in understand("辽宁协作考核结果怎么样", REPORTS).terms for w in g.words]
     assert "考核" in words and "结果" not in words
+
+
+def test_place_whose_end_jieba_glued_to_the_next_word():
+    """'容城固投' is cut 容|城固|投, yet names 容城; '安国家' is 安|国家 and names no 安国 (国家 is far better known)."""
+    held = [ReportInfo("rc18", "容城县", ("容城县", "容城"), 2018, 2018, 2017), ReportInfo("ag20", "安国市", ("安国市", "安国"), 2020, 2020, 2019)]
+    assert understand("容城固投 18年完成多少", held).doc_ids == ["rc18"]
+    assert understand("20年保障粮食安国家安全", held).regions == []

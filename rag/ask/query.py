@@ -311,7 +311,20 @@ def _is_topic(text: str, start: int, end: int, suffixes: Sequence[str]) -> bool:
         return False  # "河南省政府工作报告": jieba's 河南省政府 is the place and its government (中央政府 stays a topic)
     if short_name(text[start:end]) != text[start:end] and end in {e for _, e in spans} and _AFTER_YEAR.search(text[:start + 1]):
         return False  # "2019年满城区": jieba's 年满 takes the place's first character; a name with its level is the place
-    return not _on_word_boundary(spans, start, end)
+    return not _on_word_boundary(spans, start, end) and not _cut_into_next(text, spans, start, end)
+
+
+def _cut_into_next(text: str, spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """True when jieba cut a place's last characters into the word after it (容|城固|投 for "容城固投"): the place starts a
+    word, and the word that begins inside it and runs past it is not ten times better known than the place's name
+    (安|国家 in "安国家" stays 国家)."""
+    from rag.index.lexical import dictionary_words
+
+    if start not in {s for s, _ in spans}:
+        return False
+    words = dictionary_words()
+    known = max(words.get(text[start:end], 0), 1)
+    return any(start < s < end < e and words.get(text[s:e], 0) < 10 * known for s, e in spans)
 
 
 _AFTER_YEAR = re.compile(r"(?:\d|年).$")  # the name typed right after a year ("2019年满城区", "22年满城区")
