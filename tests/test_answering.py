@@ -798,3 +798,11 @@ def test_the_result_half_keeps_the_thing_when_the_plan_names_it_otherwise():
     res = ExtractiveAnswerer().answer(q, [PassageGroup("2023年目标", [target], intent="target"),
                                           PassageGroup("2023年实际", [result], intent="result")])
     assert "殡管所" in res.text and "秸秆" not in res.text
+
+
+def test_a_short_sentence_that_lists_what_is_asked_answers_an_open_question():
+    """A topic line is passed over for a longer sentence, but a short sentence listing what 哪些 asks is the answer."""
+    listing = passage("研究推进铁路、电力等行业改革。", "三、2023年主要任务", "yc:1", part="plan")
+    longer = passage("主要是：部分行业产能过剩，改革推进难度加大，一些企业特别是小型微型企业经营困难增多，需要研究应对。",
+                     "三、2023年主要任务", "yc:2", part="plan")
+    assert answer("运城23年报告 要研究推进哪些行业的改革", listing, longer).text.startswith("研究推进铁路、电力等行业改革")

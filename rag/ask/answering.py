@@ -522,8 +522,9 @@ class ExtractiveAnswerer:
     def pick(self, query: Query, passages: Sequence[Passage]) -> _Pick | None:
         """The best candidate by score, if any is supported enough."""
         found = self.candidates(query, passages)
-        if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it
-            found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE] or found
+        if query.intent == "open":  # a bare topic line ("改革个人所得税。") says less than any sentence about it,
+            # unless it lists what is asked ("研究推进铁路、电力等行业改革")
+            found = [c for c in found if c.quote[1] - c.quote[0] >= _SHORT_SENTENCE or "、" in c.quoted] or found
         nth = ordinal_asked(query.text)
         if nth is not None:  # "民生实事第8件", "十件民生实事 最后一件": the item numbered so, before the sentence leading the list
             found = [c for c in found if item_number(c.quoted) == nth] or found
