@@ -27,7 +27,7 @@ __all__ = ["main", "run_track", "open_dev_assistant", "GOLD_FILES", "summarise"]
 
 log = logging.getLogger("eval.dev_track")
 EVAL_DIR = Path(__file__).resolve().parent
-_LATER_SETS = ["za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi", "zj", "zk", "zl", "zm", "zn"]
+_LATER_SETS = ["za", "zb", "zc", "zd", "ze", "zf", "zg", "zh", "zi", "zj", "zk", "zl", "zm", "zn", "zo", "zp"]
 GOLD_FILES = [EVAL_DIR / "dev" / f"gold_{part}.jsonl" for part in [*"abcdefghijklmnopqrstuvwxy", *_LATER_SETS]]
 _RATES = {"answer": "answer_ok", "citation": "citation_ok", "refusal": "refusal_ok", "overall": "correct",
           "hit@5": "hit5", "num-faith": "numbers_ok"}

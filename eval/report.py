@@ -162,7 +162,8 @@ def _other_tracks(out_dir: Path) -> str:
              "gold_zh (100) 83.0 / 85.2 / 91.7, gold_zi (100) 83.7 / 86.0 / 100, "
              "gold_zj (100) 80.0 / 81.1 / 100, gold_zk (100) 81.6 / 80.5 / 100, "
              "gold_zl (100) 86.4 / 86.4 / 100, gold_zm (100) 83.9 / 89.7 / 100, "
-             "gold_zn (100) 80.5 / 86.2 / 100)."]
+             "gold_zn (100) 80.5 / 86.2 / 100, gold_zo (100) 73.9 / 83.0 / 100, "
+             "gold_zp (100) 80.5 / 86.2 / 92.3)."]
     dev = root / "dev" / "results.json"
     first = root / "dev" / "first_contact.json"
     if dev.exists():
