@@ -227,6 +227,7 @@ NATIONALS = [ReportInfo(f"n{y}", "全国", ("全国", "国务院"), y, y, y - 1,
     ("14年帮多少失业的人安排上了公益岗", "result"),    # 安排上 (placed in a job) is done, not planned
     ("辽宁的内陆港是跟谁合作建的", "any"),            # 跟谁: a partner the body names, never the speaker
     ("网站上辽宁22年报告那一页标的时间是哪天", "meta"),  # the page's date (那一页标的时间), not the meeting's
+    ("辽宁22年重点项目完成年度投资计划的比例", "result"),  # the share of a plan done is a result, though 计划 is said
     ("辽宁新增贷款全国排第几", "result"),              # a rank asked is a standing the review states
 ])
 def test_intent_cues(text, intent):

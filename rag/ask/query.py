@@ -608,6 +608,8 @@ def _intent(text: str, years: list[int], docs: Sequence[ReportInfo]) -> tuple[st
         return "meta", _meta_fields(text, "speaker")
     if cue["meta_session"].search(text) and cue["which"].search(text) and "多少" not in text:
         return "meta", "session"
+    if cue["done_share"].search(text):
+        return "result", ""  # "完成年度投资计划的比例": the share of the plan done, which the review states
     if cue["target"].search(text) or (metric and cue["metric_target"].search(text)):
         return "target", ""
     if cue["result"].search(text):
