@@ -324,7 +324,10 @@ def _cut_into_next(text: str, spans: Sequence[tuple[int, int]], start: int, end:
         return False
     words = dictionary_words()
     known = max(words.get(text[start:end], 0), 1)
-    return any(start < s < end < e and words.get(text[s:e], 0) < 10 * known for s, e in spans)
+    return any(start < s < end < e and words.get(text[s:e], 0) < _BETTER_KNOWN * known for s, e in spans)
+
+
+_BETTER_KNOWN = 10  # how many times better jieba must know the glued word than the place's name to keep the word (国家 vs 安国)
 
 
 _AFTER_YEAR = re.compile(r"(?:\d|年).$")  # the name typed right after a year ("2019年满城区", "22年满城区")
@@ -937,7 +940,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
     unknown_spans = list(cur_spans)
     if _unknown_regions(text, unknown_spans, held):
         # it names a place of its own, even if no report of it is held; or swaps the place asked about ("那内蒙古对包头呢")
-        return _swap_places(prev, text, cur_spans, unknown_spans[len(cur_spans):], reports) or text
+        return _swap_places(prev, text, cur_spans, unknown_spans[len(cur_spans):], reports, held) or text
     prev_regions, prev_spans = _match_regions(prev, reports)
     _short_regions(prev, reports, prev_regions, prev_spans)
     national = vocabulary().national_region
@@ -1016,7 +1019,7 @@ def resolve_followup(text: str, history: Sequence[str], reports: Sequence[Report
 
 
 def _swap_places(prev: str, text: str, cur_spans: Sequence[tuple[int, int]], places: Sequence[tuple[int, int]],
-                 reports: Sequence[ReportInfo]) -> str:
+                 reports: Sequence[ReportInfo], held: set[str]) -> str:
     """The previous question asked of another report's place ("江苏…对徐州有啥定位" → "那内蒙古对包头呢": 内蒙古…对包头有啥
     定位): the held region named replaces the previous one, and the place no report is of the previous such place; "" unless
     the follow-up names just those two and says nothing else."""
@@ -1025,7 +1028,7 @@ def _swap_places(prev: str, text: str, cur_spans: Sequence[tuple[int, int]], pla
         return ""
     _, prev_spans = _match_regions(prev, reports)
     before = list(prev_spans)
-    if len(_unknown_regions(prev, before, {r.region for r in reports})) != 1 or len(prev_spans) != 1:
+    if len(_unknown_regions(prev, before, held)) != 1 or len(prev_spans) != 1:
         return ""
     swaps = [(before[-1], text[slice(*places[0])]), (prev_spans[0], text[slice(*cur_spans[0])])]
     out = prev

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import importlib.util
-import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -116,11 +115,8 @@ def gazetteer() -> dict[str, list[Place]]:
 @lru_cache(maxsize=4096)
 def is_distinctive(name: str) -> bool:
     """Return False for a short name that is mostly a common word (解放, 和平), so not an alias."""
-    import jieba
-    import jieba.posseg  # lazy: jieba's dictionary takes a moment to load
+    from rag.index.lexical import dictionary_words, word_tag  # lazy: jieba's dictionary takes a moment to load
 
-    jieba.setLogLevel(logging.WARNING)
-    jieba.dt.check_initialized()
-    flag = jieba.posseg.dt.word_tag_tab.get(name, "ns")
-    freq = jieba.dt.FREQ.get(name, 0)
+    flag = word_tag(name, "ns")
+    freq = dictionary_words().get(name, 0)
     return flag.startswith("ns") or flag in ("nr", "nrt") or freq < 500
